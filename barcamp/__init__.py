@@ -1,0 +1,88 @@
+"""barcamp: live session planning for barcamps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config
+
+from .extensions import babel, csrf, db, limiter, migrate, socketio
+
+
+def select_locale() -> str:
+    """The visible switcher wins; else the browser's Accept-Language."""
+    return session.get("lang") or request.accept_languages.best_match(["de", "en"]) or "en"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    if app.config["PROXY_HOPS"]:
+        n = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+
+    # Socket handlers must be registered before socketio.init_app binds the server.
+    from . import security, sockets  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode="gevent",
+        message_queue=app.config["REDIS_URL"],
+        channel=app.config["SOCKETIO_CHANNEL"],
+        # The app's own origin (honouring X-Forwarded-*) plus SOCKETIO_ORIGINS; never "*".
+        cors_allowed_origins=security.socket_origins(app.config["SOCKETIO_ORIGINS"]),
+        max_http_buffer_size=64 * 1024,
+    )
+
+    from . import api, cli, errors, events, grid, partials, pitches, questions, security, setup, tips, votes
+
+    for module in (events, setup, partials, api, pitches, votes, grid, questions, tips):
+        app.register_blueprint(module.bp)
+    from . import privacy
+
+    app.register_blueprint(privacy.bp)
+    errors.init_app(app)
+    security.init_app(app)
+    from . import assets
+
+    assets.init_app(app)  # gzip, cached and fingerprinted static files
+    cli.init_app(app)
+
+    from flask_babel import get_locale
+    from flask_babel import lazy_gettext as _l
+
+    from .identity import is_facilitator
+
+    tabs = [("grid.attendee", _l("Grid")), ("questions.wall", _l("Questions")), ("tips.board", _l("Tips"))]
+
+    @app.context_processor
+    def template_helpers():
+        def event_tabs():
+            return [(e, label) for e, label in tabs if e in app.view_functions]
+
+        return {
+            "is_facilitator": is_facilitator,
+            "event_tabs": event_tabs,
+            "render_partial": partials.render,
+            "csrf_input": partials.csrf_input,
+            "get_locale": get_locale,
+            "endpoint_exists": lambda name: name in app.view_functions,
+            "levels": dict(pitches.LEVELS),
+            "formats": dict(pitches.FORMATS),
+            "voting_form": pitches.voting_form,
+            "merge_form": pitches.merge_form,
+            "votes_left_for": pitches.votes_left_for,
+        }
+
+    return app

@@ -1,0 +1,92 @@
+"""Server-rendered live partials: one rendering path for each thing on screen.
+
+A page embeds a partial once at load and marks its container with
+``data-live="<name>"``; when ``realtime.changed(event_id, name)`` arrives, the
+page's JS fetches ``/e/<slug>/live/<name>?at=<t>`` and swaps the content.
+Feature modules register their partials with ``@partial("<name>")``.
+
+Partials are the same for every viewer, so a live fetch renders once and is
+served from a small in-process cache to every phone asking after the same
+change: an entry rendered after the change was announced (``at``) is fresh.
+Shared renders carry no CSRF token (``csrf_input()`` is empty there); the
+page's JS sends the token in a header instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from flask import Blueprint, abort, g, request
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from .identity import event_or_404, is_facilitator
+from .models import Event
+
+bp = Blueprint("partials", __name__)
+_renderers: dict[str, Callable[[Event], str]] = {}
+_facilitators_only: set[str] = set()
+_cache: dict[tuple, tuple[float, str]] = {}
+MAX_AGE = 30.0  # seconds a cached render may serve requests that name no change
+
+
+def partial(name: str, facilitators: bool = False):
+    """Register ``fn(event) -> html`` as the renderer of a live partial.
+
+    ``facilitators=True`` serves it only to facilitators of the event.
+    """
+
+    def register(fn):
+        _renderers[name] = fn
+        if facilitators:
+            _facilitators_only.add(name)
+        return fn
+
+    return register
+
+
+def render(name: str, event: Event) -> Markup:
+    """Render a partial for embedding in a page (same path as live reloads)."""
+    return Markup(_renderers[name](event))  # noqa: S704 -- output of an autoescaped template
+
+
+def csrf_input() -> Markup:
+    """The CSRF hidden field for forms in pages; empty in shared (cached) renders."""
+    if g.get("shared_render"):
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+
+
+def shared_render(name: str, event: Event, at: float = 0.0, fresh: bool = False) -> str:
+    """A partial's HTML as every viewer sees it, rendered once per change."""
+    # Query arguments select a variant of the partial (e.g. one session's question wall, sorted by new).
+    variant = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k not in ("at", "fresh")))
+    key = (event.id, event.created_at, name, str(get_locale()), variant)
+    now = time.time()
+    hit = _cache.get(key)
+    if hit and not fresh and hit[0] >= at and now - hit[0] < MAX_AGE:
+        return hit[1]
+    g.shared_render = True
+    try:
+        html = _renderers[name](event)
+    finally:
+        g.shared_render = False
+    if len(_cache) > 5000:
+        _cache.clear()
+    _cache[key] = (now, html)
+    return html
+
+
+@bp.get("/e/<slug>/live/<name>")
+def live(slug, name):
+    """The current HTML of one partial, fetched by pages when told it changed."""
+    if name not in _renderers:
+        abort(404)
+    event = event_or_404(slug)
+    if name in _facilitators_only and not is_facilitator(event):
+        abort(403)
+    at = request.args.get("at", 0.0, type=float)
+    html = shared_render(name, event, at=at, fresh=request.args.get("fresh") == "1")
+    return html, 200, {"Cache-Control": "no-store"}

@@ -1,0 +1,114 @@
+"""The one real-time seam: the only module that calls ``socketio.emit``.
+
+Two kinds of messages reach browsers in an event's room:
+
+* ``changed`` ``{"what": ..., ...}``: something was added, edited or moved;
+  pages reload the server-rendered partials that show ``what``.
+* ``tally`` ``{"kind": ..., "counts": {id: n}}``: counts (votes, upvotes,
+  "helpful") for the items that changed. Tallies are coalesced: writes only
+  mark an event dirty, and a background loop broadcasts at most once per
+  ``TALLY_INTERVAL`` per event, reading the counts from the database (the
+  truth), so the cost follows the number of clients, not the number of votes.
+
+Everything is announced only after the write committed (see ``database``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from flask import current_app
+
+from .database import after_commit
+from .extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+# kind -> function(event_id) -> (counts for everyone or None when hidden, counts for facilitators)
+_counters: dict[str, Callable[[int], tuple[dict | None, dict]]] = {}
+_dirty: set[tuple[int, str]] = set()
+_loop_started = False
+stats = {"tally_broadcasts": 0}
+
+
+def room(event_id: int, facilitators: bool = False) -> str:
+    """Name of the Socket.IO room for an event (or its facilitators)."""
+    return f"ev:{event_id}:fac" if facilitators else f"ev:{event_id}"
+
+
+def counter(kind: str):
+    """Register the function that reads the current counts of one tally kind."""
+
+    def register(fn):
+        _counters[kind] = fn
+        return fn
+
+    return register
+
+
+def changed(event_id: int, what: str, facilitators_only: bool = False, **data) -> None:
+    """Tell an event's pages that ``what`` changed, once the write has committed."""
+    target = room(event_id, facilitators_only)
+
+    def emit():
+        # ``at`` lets pages ask for a render made after this change (see partials).
+        socketio.emit("changed", {"what": what, "at": round(time.time(), 3), **data}, to=target)
+
+    after_commit(emit)
+
+
+def revoke_facilitators(event_id: int) -> None:
+    """Empty an event's facilitator room (a link was revoked); pages that may still be there rejoin."""
+    target = room(event_id, True)
+
+    def go():
+        socketio.emit("rejoin", {}, to=target)
+        socketio.close_room(target)
+
+    after_commit(go)
+
+
+def tally(event_id: int, kind: str) -> None:
+    """Mark a tally as changed; the coalescing loop broadcasts it soon."""
+    _dirty.add((event_id, kind))
+    _ensure_loop()
+
+
+def flush() -> int:
+    """Broadcast every dirty tally once, with counts read from the database."""
+    sent = 0
+    while _dirty:
+        event_id, kind = _dirty.pop()
+        try:
+            public, full = _counters[kind](event_id)
+        except Exception:  # keep the loop alive; the next change retries
+            log.exception("reading %s tally failed", kind)
+            continue
+        finally:
+            db.session.remove()
+        socketio.emit("tally", {"kind": kind, "counts": full}, to=room(event_id, True))
+        if public is not None:
+            socketio.emit("tally", {"kind": kind, "counts": public}, to=room(event_id))
+        sent += 1
+    stats["tally_broadcasts"] += sent
+    return sent
+
+
+def _ensure_loop() -> None:
+    global _loop_started
+    if _loop_started or current_app.testing:
+        return  # tests call flush() themselves, deterministically
+    _loop_started = True
+    app = current_app._get_current_object()
+    socketio.start_background_task(_loop, app)
+
+
+def _loop(app) -> None:
+    interval = app.config["TALLY_INTERVAL"]
+    while True:
+        socketio.sleep(interval)
+        if _dirty:
+            with app.app_context():
+                flush()

@@ -1,0 +1,357 @@
+"""The facilitator console: event settings, days, time slots, rooms and links."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from . import realtime
+from .database import transaction
+from .events import first_timer_count, new_facilitator_link, rotate_facilitator_link
+from .extensions import db
+from .identity import facilitator_required, grant_facilitator
+from .models import Day, Event, FacilitatorLink, Room, Slot
+from .partials import partial
+
+bp = Blueprint("setup", __name__)
+
+SLOT_KINDS = [("session", _l("Sessions")), ("break", _l("Break")), ("plenary", _l("Plenary"))]
+
+
+# --- domain -----------------------------------------------------------------
+
+
+@transaction
+def save_room(event: Event, room: Room | None, name: str, capacity: int, location: str) -> Room:
+    """Add a room, or rename/resize an existing one."""
+    room = room or Room(event_id=event.id)
+    room.name, room.capacity, room.location = name.strip(), capacity, location.strip()
+    db.session.add(room)
+    realtime.changed(event.id, "rooms")
+    return room
+
+
+@transaction
+def delete_room(event: Event, room: Room) -> None:
+    """Remove a room (and whatever was placed in it)."""
+    db.session.delete(room)
+    realtime.changed(event.id, "rooms")
+
+
+@transaction
+def save_day(event: Event, day: Day | None, date: dt.date, label: str) -> Day:
+    """Add a day or change its date and label."""
+    day = day or Day(event_id=event.id)
+    day.date, day.label = date, label.strip()
+    db.session.add(day)
+    realtime.changed(event.id, "rooms")
+    return day
+
+
+@transaction
+def delete_day(event: Event, day: Day) -> None:
+    """Remove a day with its slots."""
+    db.session.delete(day)
+    realtime.changed(event.id, "rooms")
+
+
+def overlapping_slot(day: Day, start: dt.time, end: dt.time, ignore: Slot | None = None) -> Slot | None:
+    """The first slot of ``day`` that overlaps [start, end), if any."""
+    for slot in day.slots:
+        if slot is not ignore and slot.starts_at < end and start < slot.ends_at:
+            return slot
+    return None
+
+
+@transaction
+def save_slot(event: Event, slot: Slot | None, day: Day, start: dt.time, end: dt.time, kind: str, label: str) -> Slot:
+    """Add a time slot or change one; the caller has checked for overlaps."""
+    slot = slot or Slot()
+    slot.day_id, slot.starts_at, slot.ends_at, slot.kind, slot.label = day.id, start, end, kind, label.strip()
+    db.session.add(slot)
+    realtime.changed(event.id, "rooms")
+    return slot
+
+
+@transaction
+def delete_slot(event: Event, slot: Slot) -> None:
+    """Remove a time slot."""
+    db.session.delete(slot)
+    realtime.changed(event.id, "rooms")
+
+
+PROJECTOR_MODES = ("welcome", "pitches", "grid", "nownext", "wall")
+
+
+@transaction
+def set_projector_mode(event: Event, mode: str) -> None:
+    """Choose what the projector shows."""
+    event.projector_mode = mode
+    realtime.changed(event.id, "projector")
+
+
+@transaction
+def update_event(event: Event, name: str, hashtag: str, timezone: str) -> None:
+    """Rename the event or change its hashtag and time zone."""
+    event.name, event.hashtag, event.timezone = name.strip(), hashtag.strip().lstrip("#") or None, timezone
+    realtime.changed(event.id, "projector")
+
+
+# --- forms ------------------------------------------------------------------
+
+
+def _strip(s):
+    return s.strip() if isinstance(s, str) else s
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error reads like the rest of our messages."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_("Please enter how many people fit, as a number.")) from exc
+
+
+class RoomForm(FlaskForm):
+    name = StringField(
+        _l("Room name"), filters=[_strip], validators=[DataRequired(_l("Please name the room.")), Length(max=60)]
+    )
+    capacity = WholeNumberField(
+        _l("Capacity (people)"),
+        validators=[
+            InputRequired(_l("Please enter how many people fit, as a number.")),
+            NumberRange(min=1, max=100000, message=_l("Capacity must be at least 1.")),
+        ],
+    )
+    location = StringField(_l("Where is it? (optional)"), filters=[_strip], validators=[Optional(), Length(max=120)])
+
+
+class DayForm(FlaskForm):
+    date = DateField(_l("Date"), validators=[DataRequired(_l("Please pick a date."))])
+    label = StringField(_l("Label (optional)"), filters=[_strip], validators=[Optional(), Length(max=60)])
+
+
+class SlotForm(FlaskForm):
+    day = SelectField(_l("Day"), coerce=int)
+    starts_at = TimeField(_l("Starts"), validators=[DataRequired(_l("Please enter a start time."))])
+    ends_at = TimeField(_l("Ends"), validators=[DataRequired(_l("Please enter an end time."))])
+    kind = SelectField(_l("Kind"), choices=SLOT_KINDS)
+    label = StringField(_l("Label (optional)"), filters=[_strip], validators=[Optional(), Length(max=80)])
+
+    def validate_ends_at(self, field):
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+
+class EventForm(FlaskForm):
+    name = StringField(
+        _l("Event name"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please give the event a name.")), Length(max=120)],
+    )
+    hashtag = StringField(_l("Hashtag (optional)"), filters=[_strip], validators=[Optional(), Length(max=60)])
+    timezone = StringField(_l("Time zone"), validators=[DataRequired()])
+
+
+# --- views ------------------------------------------------------------------
+
+
+def render_console(event: Event, status: int = 200, **bound):
+    """The console page; ``bound`` holds a failed form to show with its errors."""
+    forms = {
+        "event_form": EventForm(obj=event, prefix="event", formdata=None),
+        "room_form": RoomForm(prefix="room", formdata=None),
+        "day_form": DayForm(prefix="day", formdata=None),
+        "slot_form": SlotForm(prefix="slot", formdata=None),
+    }
+    forms.update(bound)
+    day_choices = [(d.id, d.label or d.date.isoformat()) for d in event.days]
+
+    def slot_edit_form(slot=None):
+        form = SlotForm(obj=slot, prefix=f"slot{slot.id if slot else ''}", formdata=None)
+        form.day.choices = day_choices
+        if slot:
+            form.day.data = slot.day_id
+        return form
+
+    forms["slot_form"].day.choices = day_choices
+    forms.update(
+        room_blank=RoomForm(prefix="room", formdata=None),
+        day_blank=DayForm(prefix="day", formdata=None),
+        slot_blank=slot_edit_form(),
+        room_edit_form=lambda r: RoomForm(obj=r, prefix=f"room{r.id}", formdata=None),
+        day_edit_form=lambda d: DayForm(obj=d, prefix=f"day{d.id}", formdata=None),
+        slot_edit_form=slot_edit_form,
+    )
+    links = db.session.scalars(
+        select(FacilitatorLink).where(FacilitatorLink.event_id == event.id, FacilitatorLink.revoked_at.is_(None))
+    ).all()
+    return render_template(
+        "setup/console.html", event=event, links=links, first_timers=first_timer_count(event), **forms
+    ), status
+
+
+@bp.get("/e/<slug>/facilitate")
+@facilitator_required
+def console(event):
+    """The facilitator console."""
+    return render_console(event)
+
+
+def _back(event, anchor=""):
+    return redirect(url_for("setup.console", slug=event.slug) + anchor)
+
+
+def _owned(model, event, obj_id):
+    obj = db.session.get(model, obj_id)
+    owner = obj and (obj.day.event_id if isinstance(obj, Slot) else obj.event_id)
+    if owner != event.id:
+        abort(404)
+    return obj
+
+
+@bp.post("/e/<slug>/facilitate/event")
+@facilitator_required
+def edit_event(event):
+    """Rename the event, change hashtag or time zone."""
+    form = EventForm(prefix="event")
+    if not form.validate():
+        return render_console(event, 400, event_form=form)
+    update_event(event, form.name.data, form.hashtag.data or "", form.timezone.data)
+    flash(_("Event saved."), "success")
+    return _back(event)
+
+
+@bp.post("/e/<slug>/facilitate/rooms", defaults={"room_id": None})
+@bp.post("/e/<slug>/facilitate/rooms/<int:room_id>")
+@facilitator_required
+def room(event, room_id):
+    """Add a room or edit one."""
+    existing = _owned(Room, event, room_id) if room_id else None
+    form = RoomForm(prefix=f"room{room_id or ''}")
+    if not form.validate():
+        return render_console(event, 400, room_form=form, failed=("room", room_id))
+    save_room(event, existing, form.name.data, form.capacity.data, form.location.data or "")
+    flash(_("Room saved."), "success")
+    return _back(event, "#rooms")
+
+
+@bp.post("/e/<slug>/facilitate/rooms/<int:room_id>/delete")
+@facilitator_required
+def room_delete(event, room_id):
+    """Delete a room."""
+    delete_room(event, _owned(Room, event, room_id))
+    flash(_("Room deleted."), "success")
+    return _back(event, "#rooms")
+
+
+@bp.post("/e/<slug>/facilitate/days", defaults={"day_id": None})
+@bp.post("/e/<slug>/facilitate/days/<int:day_id>")
+@facilitator_required
+def day(event, day_id):
+    """Add a day or edit one."""
+    existing = _owned(Day, event, day_id) if day_id else None
+    form = DayForm(prefix=f"day{day_id or ''}")
+    if form.validate():
+        clash = next((d for d in event.days if d.date == form.date.data and d is not existing), None)
+        if clash:
+            form.date.errors.append(_("This event already has that day."))
+    if form.errors:
+        return render_console(event, 400, day_form=form, failed=("day", day_id))
+    save_day(event, existing, form.date.data, form.label.data or "")
+    flash(_("Day saved."), "success")
+    return _back(event, "#days")
+
+
+@bp.post("/e/<slug>/facilitate/days/<int:day_id>/delete")
+@facilitator_required
+def day_delete(event, day_id):
+    """Delete a day."""
+    delete_day(event, _owned(Day, event, day_id))
+    flash(_("Day deleted."), "success")
+    return _back(event, "#days")
+
+
+@bp.post("/e/<slug>/facilitate/slots", defaults={"slot_id": None})
+@bp.post("/e/<slug>/facilitate/slots/<int:slot_id>")
+@facilitator_required
+def slot(event, slot_id):
+    """Add a time slot or edit one; overlapping slots are refused."""
+    existing = _owned(Slot, event, slot_id) if slot_id else None
+    form = SlotForm(prefix=f"slot{slot_id or ''}")
+    form.day.choices = [(d.id, d.label or d.date.isoformat()) for d in event.days]
+    if form.validate():
+        day = _owned(Day, event, form.day.data)
+        clash = overlapping_slot(day, form.starts_at.data, form.ends_at.data, ignore=existing)
+        if clash:
+            form.starts_at.errors.append(
+                _(
+                    "This overlaps the slot %(start)s–%(end)s.",
+                    start=clash.starts_at.strftime("%H:%M"),
+                    end=clash.ends_at.strftime("%H:%M"),
+                )
+            )
+    if form.errors:
+        return render_console(event, 400, slot_form=form, failed=("slot", slot_id))
+    save_slot(event, existing, day, form.starts_at.data, form.ends_at.data, form.kind.data, form.label.data or "")
+    flash(_("Time slot saved."), "success")
+    return _back(event, "#slots")
+
+
+@bp.post("/e/<slug>/facilitate/slots/<int:slot_id>/delete")
+@facilitator_required
+def slot_delete(event, slot_id):
+    """Delete a time slot."""
+    delete_slot(event, _owned(Slot, event, slot_id))
+    flash(_("Time slot deleted."), "success")
+    return _back(event, "#slots")
+
+
+@bp.post("/e/<slug>/facilitate/projector")
+@facilitator_required
+def projector_mode(event):
+    """Switch what the projector shows."""
+    mode = request.form.get("mode", "")
+    if mode not in PROJECTOR_MODES:
+        abort(400)
+    set_projector_mode(event, mode)
+    return _back(event, "#projector")
+
+
+@bp.post("/e/<slug>/facilitate/links")
+@facilitator_required
+def invite(event):
+    """Create a co-facilitator link, shown once."""
+    label = (request.form.get("label") or "").strip()[:80] or _("co-facilitator")
+    key = new_facilitator_link(event, label)
+    flash(_("New facilitator link (shown once, share it privately):"), "success")
+    flash(url_for("events.facilitator_link", slug=event.slug, key=key, _external=True), "link")
+    return _back(event, "#links")
+
+
+@bp.post("/e/<slug>/facilitate/links/<int:link_id>/rotate")
+@facilitator_required
+def rotate(event, link_id):
+    """Revoke a facilitator link and issue a new one."""
+    own = session.get("fac", {}).get(str(event.id)) == link_id
+    key = rotate_facilitator_link(event, link_id)
+    if own:  # rotating the link this browser used keeps this browser in
+        grant_facilitator(event, key)
+    flash(_("The old link no longer works. The new link (shown once):"), "success")
+    flash(url_for("events.facilitator_link", slug=event.slug, key=key, _external=True), "link")
+    return _back(event, "#links")
+
+
+@partial("rooms")
+def rooms_partial(event: Event) -> str:
+    """Rooms with their location hints, and the days' time slots."""
+    return render_template("setup/_rooms.html", event=event)

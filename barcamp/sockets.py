@@ -1,0 +1,28 @@
+"""Socket.IO handlers. They only put a connection into its event's rooms; they never write."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import join_room
+from sqlalchemy import select
+
+from .extensions import db, socketio
+from .identity import is_facilitator
+from .models import Event
+from .realtime import room
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Join the event room named in the query string (and its facilitator room if allowed)."""
+    slug = request.args.get("event", "")
+    if "\x00" in slug or len(slug) > 80:  # no such slug; PostgreSQL would refuse the NUL
+        return False
+    event = db.session.scalar(select(Event).where(Event.slug == slug)) if slug else None
+    if event is None:
+        return False
+    join_room(room(event.id))
+    if is_facilitator(event):
+        join_room(room(event.id, facilitators=True))
+    db.session.remove()
+    return True

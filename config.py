@@ -1,0 +1,72 @@
+"""Configuration: the Flask ``Config`` class, and gunicorn's settings.
+
+Everything is read from environment variables with safe defaults, so
+``gunicorn -c python:config wsgi:app`` runs the app with no other service.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("BARCAMP_INSTANCE", BASE_DIR / "instance"))
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY, or one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'barcamp.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Redis pub/sub channel of the Socket.IO queue: one per app sharing a Redis server.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
+    # Allowed Socket.IO origins; empty means "same origin only" (engineio's default).
+    SOCKETIO_ORIGINS = [o for o in os.environ.get("SOCKETIO_ORIGINS", "").split(",") if o]
+    # Seconds between coalesced tally broadcasts per event.
+    TALLY_INTERVAL = float(os.environ.get("TALLY_INTERVAL", "0.4"))
+    MAX_CONTENT_LENGTH = 256 * 1024
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = PREFERRED_URL_SCHEME == "https"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 60
+    # Behind a reverse proxy, trust this many X-Forwarded-* hops.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ["en", "de"]
+    WTF_CSRF_TIME_LIMIT = None
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # If Redis (the limits' storage) is unreachable, count in memory instead of failing requests.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    # Anonymous questions and tips are purged this many days after the event ends.
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "30"))
+    # Seconds between retention purges in each server process (0 = only `flask --app wsgi purge`).
+    PURGE_INTERVAL = float(os.environ.get("PURGE_INTERVAL", "3600"))
+
+
+# --- gunicorn (read by `gunicorn -c python:config`) -------------------------
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+worker_class = "gevent"
+# Socket.IO has no sticky sessions across workers of one gunicorn: scale out
+# with several single-worker gunicorns behind nginx ip_hash instead.
+workers = 1
+# gunicorn's default of 1000 silently refuses the 1001st phone.
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
+timeout = 60
+graceful_timeout = 5
+accesslog = os.environ.get("ACCESS_LOG") or None

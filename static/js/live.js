@@ -1,0 +1,165 @@
+// The page's live connection: joins the event room, swaps server-rendered
+// partials when told they changed, updates tallies, and upgrades forms marked
+// data-bg to background requests that survive a dropped connection.
+const slug = document.body.dataset.event;
+const conn = document.getElementById("conn");
+const announcer = document.getElementById("announcer");
+const handlers = { changed: [], tally: [], resync: [] };
+const OUTBOX = "barcamp-outbox";
+
+export function on(kind, fn) { handlers[kind].push(fn); }
+
+export function announce(text) {
+  // One polite live region, rewritten at most every 2 s, so screen readers are not flooded.
+  if (!announcer || announce.busy) { announce.pending = text; return; }
+  announcer.textContent = text;
+  announce.busy = true;
+  setTimeout(() => { announce.busy = false; if (announce.pending) { const t = announce.pending; announce.pending = null; announce(t); } }, 2000);
+}
+
+function status(text) {
+  if (!conn) return;
+  conn.textContent = text || "";
+  conn.hidden = !text;
+}
+
+const refreshing = new Map();
+export function refresh(what, delay = 0, query = "") {
+  // Coalesce reloads of the same partial, and spread them a little over time.
+  // `query` is "at=<time of the change>" (served from the server's shared render
+  // cache) or "fresh=1" after a reconnect.
+  if (refreshing.has(what)) return;
+  refreshing.set(what, setTimeout(async () => {
+    refreshing.delete(what);
+    for (const el of document.querySelectorAll(`[data-live="${what}"]`)) {
+      const base = el.dataset.src || `/e/${slug}/live/${what}`;
+      const src = query ? `${base}${base.includes("?") ? "&" : "?"}${query}` : base;
+      try {
+        const res = await fetch(src, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+        if (!res.ok) continue;
+        const html = await res.text();
+        if (html !== el.innerHTML) {
+          el.innerHTML = html;
+          el.dispatchEvent(new CustomEvent("live:updated", { bubbles: true, detail: { what } }));
+        }
+      } catch (e) { /* offline: the resync after reconnect catches up */ }
+    }
+  }, delay));
+}
+
+function refreshAll() {
+  // After a reconnect many phones resync at once: spread them over a few seconds.
+  const names = new Set([...document.querySelectorAll("[data-live]")].map((el) => el.dataset.live));
+  names.forEach((n) => refresh(n, Math.random() * 3000, "fresh=1"));
+}
+
+export function applyTally(kind, counts) {
+  for (const el of document.querySelectorAll(`[data-tally="${kind}"]`)) {
+    const n = counts[el.dataset.id];
+    el.textContent = n === undefined ? "0" : String(n);
+  }
+}
+
+// --- background forms with an offline outbox --------------------------------
+function csrf() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
+
+function loadOutbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } }
+function saveOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
+
+async function send(item) {
+  const body = new URLSearchParams(item.fields);
+  const res = await fetch(item.action, {
+    method: "POST", body, credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRFToken": csrf() },
+  });
+  let data = {};
+  try { data = await res.json(); } catch (e) { /* non-JSON error page */ }
+  return { ok: res.ok, status: res.status, data };
+}
+
+export async function flushOutbox() {
+  let items = loadOutbox();
+  while (items.length) {
+    const item = items[0];
+    try {
+      const r = await send(item);
+      document.dispatchEvent(new CustomEvent("bg:sent", { detail: { item, result: r } }));
+    } catch (e) { status(document.documentElement.lang === "de" ? "Offline – wird gesendet, sobald du wieder verbunden bist." : "Offline – will be sent when you are back online."); return; }
+    items = loadOutbox().slice(1);
+    saveOutbox(items);
+  }
+}
+
+document.addEventListener("submit", async (ev) => {
+  const form = ev.target;
+  if (!form.matches("form[data-bg]")) return;
+  ev.preventDefault();
+  // The CSRF token travels in a header (partials swapped in live carry none).
+  const fields = [...new FormData(form).entries()].filter(([k, v]) => typeof v === "string" && k !== "csrf_token");
+  if (ev.submitter && ev.submitter.name) fields.push([ev.submitter.name, ev.submitter.value]);
+  const item = { action: form.action, fields };
+  form.dispatchEvent(new CustomEvent("bg:optimistic", { bubbles: true, detail: { item } }));
+  const errorBox = form.querySelector("[data-error]");
+  try {
+    const r = await send(item);
+    if (errorBox) errorBox.textContent = r.ok ? "" : (r.data.error || "");
+    form.dispatchEvent(new CustomEvent("bg:done", { bubbles: true, detail: { item, result: r } }));
+  } catch (e) {
+    // No connection: keep it, send it when we are back. Actions are idempotent server-side.
+    saveOutbox([...loadOutbox(), item]);
+    form.dispatchEvent(new CustomEvent("bg:queued", { bubbles: true, detail: { item } }));
+    status(document.documentElement.lang === "de" ? "Offline – wird gesendet, sobald du wieder verbunden bist." : "Offline – will be sent when you are back online.");
+  }
+});
+
+// --- the socket -----------------------------------------------------------
+function connect() {
+  if (!slug || typeof io === "undefined") return;
+  const socket = io({ query: { event: slug }, transports: ["websocket", "polling"], tryAllTransports: true });
+  let wasConnected = false;
+  socket.on("connect", () => {
+    status("");
+    document.body.dataset.live = "on";
+    if (wasConnected) {
+      // Anything may have happened while we were away: resync everything.
+      flushOutbox().then(refreshAll);
+      handlers.resync.forEach((fn) => fn());
+    } else {
+      flushOutbox();
+    }
+    wasConnected = true;
+  });
+  socket.on("disconnect", () => {
+    document.body.dataset.live = "off";
+    status(document.documentElement.lang === "de" ? "Verbindung unterbrochen – verbinde neu …" : "Connection lost – reconnecting …");
+  });
+  // A facilitator link was revoked: reconnect, and the server decides again which rooms we join.
+  socket.on("rejoin", () => { socket.disconnect(); socket.connect(); });
+  socket.on("changed", (msg) => {
+    refresh(msg.what, msg.now ? Math.random() * 200 : Math.random() * 800, msg.at ? `at=${msg.at}` : "");
+    handlers.changed.forEach((fn) => fn(msg));
+  });
+  socket.on("tally", (msg) => {
+    applyTally(msg.kind, msg.counts);
+    // Ranked views (e.g. the projector's top questions) re-sort: at most once per tally broadcast.
+    // Fresh, because votes announce no change that would make the shared render cache stale.
+    for (const el of document.querySelectorAll(`[data-live][data-refresh-on-tally="${msg.kind}"]`)) refresh(el.dataset.live, 200, "fresh=1");
+    handlers.tally.forEach((fn) => fn(msg));
+  });
+  window.barcampSocket = socket;
+}
+
+window.addEventListener("online", flushOutbox);
+
+// The projector clock.
+for (const el of document.querySelectorAll("[data-clock]")) {
+  const tick = () => { el.textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); };
+  tick(); setInterval(tick, 10000);
+}
+
+// A feature module that imports this one may run before the deferred socket.io script: then wait for it.
+function start() {
+  if (typeof io === "undefined" && document.readyState !== "complete") { window.addEventListener("load", start, { once: true }); return; }
+  connect();
+}
+start();

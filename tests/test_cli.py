@@ -1,0 +1,65 @@
+"""The command line and the migrations, run as a newcomer would run them."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def flask(*args, db_url: str, tmp: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": db_url, "BARCAMP_INSTANCE": str(tmp)}
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_migrations_match_models(database_url, tmp_path):
+    url = database_url if database_url.startswith("postgresql") else f"sqlite:///{tmp_path / 'm.db'}"
+    if url.startswith("postgresql"):
+        from tests.conftest import _pg_create, _pg_drop
+
+        url = _pg_create(os.environ["TEST_DATABASE_URL"])
+    try:
+        up = flask("db", "upgrade", db_url=url, tmp=tmp_path)
+        assert up.returncode == 0, up.stderr
+        check = flask("db", "check", db_url=url, tmp=tmp_path)
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "No new upgrade operations detected" in check.stdout + check.stderr
+    finally:
+        if url.startswith("postgresql"):
+            _pg_drop(url, os.environ["TEST_DATABASE_URL"])
+
+
+def test_event_create_prints_attendee_and_facilitator_urls(tmp_path):
+    out = flask("event", "create", "CLI Camp", db_url=f"sqlite:///{tmp_path / 'c.db'}", tmp=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"Attendees:\s+http://\S+/e/cli-camp\n", out.stdout)
+    assert re.search(r"Facilitator:\s+http://\S+/e/cli-camp/f/\S{20,}", out.stdout)
+
+
+def test_demo_loads_two_days_five_rooms_six_slots(tmp_path):
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    out = flask("demo", db_url=url, tmp=tmp_path)
+    assert out.returncode == 0, out.stderr
+    again = flask("demo", db_url=url, tmp=tmp_path)  # reloading replaces it
+    assert again.returncode == 0, again.stderr
+    from barcamp import create_app
+    from barcamp.api import snapshot
+    from barcamp.identity import event_or_404
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": "x"})
+    with app.app_context():
+        data = snapshot(event_or_404("demo"))
+    assert len(data["days"]) == 2 and len(data["rooms"]) == 5
+    assert len({r["capacity"] for r in data["rooms"]}) == 5
+    for day in data["days"]:
+        assert len(day["slots"]) == 6
+        assert [s["kind"] for s in day["slots"]].count("break") == 1
