@@ -1,0 +1,418 @@
+"""Pitches: attendees propose sessions from their phones; facilitators curate the queue."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from . import realtime
+from .api import section
+from .database import transaction
+from .errors import wants_json
+from .extensions import db, limiter
+from .identity import current_attendee, event_or_404, facilitator_required, is_facilitator
+from .models import Attendee, Event, Pitch, Question, Tag, Vote
+from .partials import partial
+from .votes import VotingForm, interest_counts, my_votes, public_counts, votes_left
+
+bp = Blueprint("pitches", __name__)
+
+LEVELS = [("beginner", _l("Beginner-friendly")), ("everyone", _l("For everyone")), ("deep", _l("Deep dive"))]
+FORMATS = [("talk", _l("Talk")), ("discussion", _l("Discussion")), ("workshop", _l("Workshop")), ("other", _l("Other"))]
+LANGUAGES = [("de", _l("German")), ("en", _l("English"))]
+MAX_TAGS = 5
+
+
+# --- domain -----------------------------------------------------------------
+
+
+def parse_tags(raw: str) -> list[str]:
+    """Split "a, b, #c" into distinct clean tag names (order kept)."""
+    names: list[str] = []
+    for part in (raw or "").replace(";", ",").split(","):
+        name = " ".join(part.strip().lstrip("#").split()).lower()[:30]
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def get_tags(event_id: int, names: list[str]) -> list[Tag]:
+    """The event's tags with these names, created where missing."""
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.event_id == event_id, Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = existing.get(name) or Tag(event_id=event_id, name=name)
+        db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def event_tags(event: Event) -> list[str]:
+    """Tag names already used by the event's pitches, most used first."""
+    from .models import pitch_tag
+
+    rows = db.session.execute(
+        select(Tag.name)
+        .join(pitch_tag, pitch_tag.c.tag_id == Tag.id)
+        .where(Tag.event_id == event.id)
+        .group_by(Tag.name)
+        .order_by(func.count().desc(), Tag.name)
+        .limit(40)
+    )
+    return [name for (name,) in rows]
+
+
+@transaction
+def create_pitch(event: Event, attendee: Attendee | None, *, client_id: str | None = None, **fields) -> Pitch:
+    """Store a new pitch; a re-sent form (same client_id) returns the stored one."""
+    if client_id:
+        existing = db.session.scalar(select(Pitch).where(Pitch.client_id == client_id))
+        if existing is not None:
+            if existing.event_id != event.id:
+                abort(400)
+            return existing
+    tags = fields.pop("tags", [])
+    pitch = Pitch(event_id=event.id, attendee_id=attendee.id if attendee else None, client_id=client_id, **fields)
+    pitch.tags = get_tags(event.id, tags)
+    db.session.add(pitch)
+    db.session.flush()
+    realtime.changed(event.id, "pitches", now=True)
+    realtime.changed(event.id, "spotlight")
+    realtime.changed(event.id, "pitchqueue", facilitators_only=True)
+    return pitch
+
+
+@transaction
+def update_pitch(pitch: Pitch, **fields) -> Pitch:
+    """Edit a pitch's text, host, tags, level, format or language."""
+    tags = fields.pop("tags", None)
+    for key, value in fields.items():
+        setattr(pitch, key, value)
+    if tags is not None:
+        pitch.tags = get_tags(pitch.event_id, tags)
+    realtime.changed(pitch.event_id, "pitches")
+    realtime.changed(pitch.event_id, "spotlight")
+    realtime.changed(pitch.event_id, "pitchqueue", facilitators_only=True)
+    return pitch
+
+
+@transaction
+def set_status(pitch: Pitch, status: str) -> None:
+    """Withdraw, hide or restore a pitch (its votes stay, but no longer count)."""
+    pitch.status = status
+    realtime.changed(pitch.event_id, "pitches")
+    realtime.changed(pitch.event_id, "spotlight")
+    realtime.changed(pitch.event_id, "pitchqueue", facilitators_only=True)
+    realtime.tally(pitch.event_id, "votes")
+
+
+@transaction
+def merge_pitches(keep: Pitch, duplicate: Pitch) -> int:
+    """Merge ``duplicate`` into ``keep``: votes move over, nobody is counted twice.
+
+    Returns how many votes moved.
+    """
+    if keep.id == duplicate.id or keep.event_id != duplicate.event_id:
+        raise ValueError("cannot merge a pitch with itself or across events")
+    voters = set(db.session.scalars(select(Vote.attendee_id).where(Vote.pitch_id == keep.id)))
+    moved = 0
+    for vote in db.session.scalars(select(Vote).where(Vote.pitch_id == duplicate.id)).all():
+        if vote.attendee_id in voters:
+            db.session.delete(vote)
+        else:
+            vote.pitch_id = keep.id
+            moved += 1
+    for question in db.session.scalars(select(Question).where(Question.pitch_id == duplicate.id)):
+        question.pitch_id = keep.id
+    keep.tags = list({t.id: t for t in [*keep.tags, *duplicate.tags]}.values())[:MAX_TAGS]
+    duplicate.status, duplicate.merged_into_id = "merged", keep.id
+    realtime.changed(keep.event_id, "pitches")
+    realtime.changed(keep.event_id, "spotlight")
+    realtime.changed(keep.event_id, "pitchqueue", facilitators_only=True)
+    realtime.tally(keep.event_id, "votes")
+    return moved
+
+
+def queue(event: Event) -> list[Pitch]:
+    """The event's active pitches in the order they were pitched."""
+    return db.session.scalars(
+        select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "active").order_by(Pitch.created_at, Pitch.id)
+    ).all()
+
+
+@transaction
+def move_spotlight(event: Event, step: int = 0, pitch_id: int | None = None) -> Pitch | None:
+    """Put the next/previous pitch (or a chosen one) in the "now pitching" spotlight."""
+    pitches = queue(event)
+    ids = [p.id for p in pitches]
+    if pitch_id is not None:
+        target = pitch_id if pitch_id in ids else None
+    elif not ids:
+        target = None
+    elif event.spotlight_pitch_id in ids:
+        target = ids[max(0, min(len(ids) - 1, ids.index(event.spotlight_pitch_id) + step))]
+    else:
+        target = ids[0] if step >= 0 else ids[-1]
+    event.spotlight_pitch_id = target
+    realtime.changed(event.id, "spotlight")
+    realtime.changed(event.id, "pitchqueue", facilitators_only=True)
+    return db.session.get(Pitch, target) if target else None
+
+
+# --- forms ------------------------------------------------------------------
+
+
+def _strip(s):
+    return s.strip() if isinstance(s, str) else s
+
+
+def _not_blank(form, field):
+    if not (field.data or "").strip():
+        raise ValidationError(_l("Please give your session a title."))
+
+
+class PitchForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[_not_blank, Length(max=120, message=_l("At most 120 characters, please."))],
+    )
+    description = TextAreaField(
+        _l("What is it about? (optional)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=2000, message=_l("At most 2,000 characters, please."))],
+    )
+    host_name = StringField(_l("Host"), filters=[_strip], validators=[Optional(), Length(max=60)])
+    tags = StringField(_l("Tags (up to 5, separated by commas)"), filters=[_strip], validators=[Optional()])
+    level = SelectField(_l("Level"), choices=LEVELS, default="everyone")
+    format = SelectField(_l("Format"), choices=FORMATS, default="talk")
+    language = SelectField(_l("Session language"), choices=LANGUAGES)
+    client_id = HiddenField()
+
+    def validate_tags(self, field):
+        names = parse_tags(field.data)
+        if len(names) > MAX_TAGS:
+            raise ValidationError(_("At most %(n)s tags, please (you gave %(m)s).", n=MAX_TAGS, m=len(names)))
+
+    def pitch_fields(self) -> dict:
+        return {
+            "title": self.title.data,
+            "description": self.description.data or "",
+            "host_name": self.host_name.data or "",
+            "tags": parse_tags(self.tags.data),
+            "level": self.level.data,
+            "format": self.format.data,
+            "language": self.language.data,
+        }
+
+
+class MergeForm(FlaskForm):
+    keep = SelectField(_l("Keep"), coerce=int)
+    duplicate = SelectField(_l("Merge this duplicate into it"), coerce=int)
+
+
+def voting_form(event: Event) -> VotingForm:
+    """The console's voting settings form, filled from the event."""
+    return VotingForm(obj=event, formdata=None)
+
+
+def merge_form(event: Event) -> MergeForm:
+    """The console's merge form, offering the active pitches."""
+    form = MergeForm(formdata=None)
+    form.keep.choices = form.duplicate.choices = [(p.id, p.title) for p in queue(event)]
+    return form
+
+
+def votes_left_for(event: Event) -> int | None:
+    """Votes this browser has left in ``event`` (None = no budget), for every event page."""
+    if event.vote_budget is None:
+        return None
+    return votes_left(event, len(my_votes(event, current_attendee(event))))
+
+
+def home_context(event: Event, attendee: Attendee | None) -> dict:
+    """Per-viewer state around the shared pitch list: my votes, my pitches, votes left."""
+    voted = my_votes(event, attendee)
+    mine = set()
+    if attendee is not None:
+        mine = set(db.session.scalars(select(Pitch.id).where(Pitch.attendee_id == attendee.id)))
+    return {**list_context(event), "voted": voted, "mine": mine, "left": votes_left(event, len(voted))}
+
+
+# --- views ------------------------------------------------------------------
+
+
+def _pitch_of(event: Event, pitch_id: int) -> Pitch:
+    pitch = db.session.get(Pitch, pitch_id)
+    if pitch is None or pitch.event_id != event.id:
+        abort(404)
+    return pitch
+
+
+def _may_edit(event: Event, pitch: Pitch) -> bool:
+    attendee = current_attendee(event)
+    return is_facilitator(event) or (attendee is not None and pitch.attendee_id == attendee.id)
+
+
+@bp.route("/e/<slug>/pitch", methods=["GET", "POST"])
+@limiter.limit("10/minute;60/hour", methods=["POST"])
+def new(slug):
+    """The pitch form (mobile-first)."""
+    event = event_or_404(slug)
+    attendee = current_attendee(event, create=True)
+    form = PitchForm()
+    if request.method == "GET":
+        form.host_name.data = attendee.display_name
+        form.language.data = "de" if str(request.accept_languages.best_match(["de", "en"])) == "de" else "en"
+        form.client_id.data = uuid.uuid4().hex
+    elif form.validate():
+        pitch = create_pitch(event, attendee, client_id=(form.client_id.data or "")[:40] or None, **form.pitch_fields())
+        if wants_json():
+            return {"ok": True, "id": pitch.id}
+        flash(_("Thanks! Your pitch “%(title)s” is on the list.", title=pitch.title), "success")
+        return redirect(url_for("events.home", slug=slug) + f"#pitch-{pitch.id}")
+    status = 400 if form.errors else 200
+    if wants_json() and form.errors:
+        return {"error": _("Please fix the marked fields."), "fields": form.errors}, 400
+    return render_template("pitches/form.html", event=event, form=form, tags=event_tags(event), pitch=None), status
+
+
+@bp.route("/e/<slug>/pitches/<int:pitch_id>/edit", methods=["GET", "POST"])
+def edit(slug, pitch_id):
+    """Edit a pitch: its author, or a facilitator."""
+    event = event_or_404(slug)
+    pitch = _pitch_of(event, pitch_id)
+    if not _may_edit(event, pitch):
+        abort(403)
+    # Filled from the pitch only on GET: a POST missing a field must not read the model's objects.
+    form = PitchForm(obj=pitch) if request.method == "GET" else PitchForm()
+    if request.method == "GET":
+        form.tags.data = ", ".join(t.name for t in pitch.tags)
+    elif form.validate():
+        update_pitch(pitch, **form.pitch_fields())
+        if wants_json():
+            return {"ok": True, "id": pitch.id}
+        flash(_("Pitch saved."), "success")
+        return redirect(url_for("events.home", slug=slug) + f"#pitch-{pitch.id}")
+    status = 400 if form.errors else 200
+    return render_template("pitches/form.html", event=event, form=form, tags=event_tags(event), pitch=pitch), status
+
+
+@bp.post("/e/<slug>/pitches/<int:pitch_id>/withdraw")
+def withdraw(slug, pitch_id):
+    """Withdraw one's own pitch."""
+    event = event_or_404(slug)
+    pitch = _pitch_of(event, pitch_id)
+    if not _may_edit(event, pitch):
+        abort(403)
+    set_status(pitch, "withdrawn")
+    if wants_json():
+        return {"ok": True}
+    flash(_("Your pitch was withdrawn."), "success")
+    return redirect(url_for("events.home", slug=slug))
+
+
+@bp.post("/e/<slug>/pitches/<int:pitch_id>/hide")
+@facilitator_required
+def hide(event, pitch_id):
+    """Hide a pitch from everyone (or restore it)."""
+    pitch = _pitch_of(event, pitch_id)
+    set_status(pitch, "active" if request.form.get("restore") else "hidden")
+    if wants_json():
+        return {"ok": True, "status": pitch.status}
+    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
+
+
+@bp.post("/e/<slug>/pitches/merge")
+@facilitator_required
+def merge(event):
+    """Merge a duplicate pitch into another."""
+    form = MergeForm()
+    choices = [(p.id, p.title) for p in queue(event)]
+    form.keep.choices = form.duplicate.choices = choices
+    if form.validate() and form.keep.data != form.duplicate.data:
+        keep, dupe = _pitch_of(event, form.keep.data), _pitch_of(event, form.duplicate.data)
+        merge_pitches(keep, dupe)
+        flash(_("Merged “%(dupe)s” into “%(keep)s”.", dupe=dupe.title, keep=keep.title), "success")
+    else:
+        flash(_("Pick two different pitches to merge."), "error")
+    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
+
+
+@bp.post("/e/<slug>/facilitate/spotlight")
+@facilitator_required
+def spotlight(event):
+    """Move the "now pitching" spotlight: next, previous, or a chosen pitch."""
+    step = {"next": 1, "prev": -1}.get(request.form.get("move", ""), 0)
+    chosen = request.form.get("pitch_id", type=int)
+    pitch = move_spotlight(event, step, chosen)
+    if wants_json():
+        return {"ok": True, "pitch_id": pitch.id if pitch else None}
+    return redirect(url_for("setup.console", slug=event.slug) + "#spotlight")
+
+
+# --- partials and API -------------------------------------------------------
+
+
+def list_context(event: Event) -> dict:
+    """What the shared pitch list shows (the same for every viewer)."""
+    return {"event": event, "pitches": queue(event), "counts": public_counts(event)}
+
+
+@partial("pitches")
+def pitches_partial(event: Event) -> str:
+    """The pitch list on phones."""
+    return render_template("pitches/_list.html", **list_context(event))
+
+
+@partial("spotlight")
+def spotlight_partial(event: Event) -> str:
+    """The projector's pitch view: the pitch in the spotlight, large, and what's next."""
+    ctx = list_context(event)
+    ctx["current"] = next((p for p in ctx["pitches"] if p.id == event.spotlight_pitch_id), None)
+    return render_template("pitches/_spotlight.html", **ctx)
+
+
+@partial("pitchqueue", facilitators=True)
+def queue_partial(event: Event) -> str:
+    """The facilitator's queue with live tallies (also while voting is blind)."""
+    hidden = db.session.scalars(
+        select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "hidden").order_by(Pitch.id)
+    ).all()
+    return render_template(
+        "pitches/_queue.html", event=event, pitches=queue(event), hidden=hidden, counts=interest_counts(event.id)
+    )
+
+
+@section("pitches")
+def pitches_json(event: Event) -> list[dict]:
+    """Active pitches with their vote counts (null while voting is blind); never who voted."""
+    counts = public_counts(event)
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "description": p.description,
+            "host": p.host_name,
+            "tags": [t.name for t in p.tags],
+            "level": p.level,
+            "format": p.format,
+            "language": p.language,
+            "status": p.status,
+            "votes": None if counts is None else counts.get(p.id, 0),
+        }
+        for p in queue(event)
+    ]
+
+
+@section("voting")
+def voting_json(event: Event) -> dict:
+    """Whether voting is open, the budget, and blind mode."""
+    return {"open": event.voting_open, "budget": event.vote_budget, "blind": event.blind_voting}

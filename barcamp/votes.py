@@ -1,0 +1,200 @@
+"""Voting: "I'd attend" on pitches, with an optional budget and blind mode.
+
+One vote per attendee per pitch is the database's rule (a unique constraint).
+Setting a vote is idempotent: the form says whether the vote should be on or
+off, so a vote re-sent after a dropped connection is never counted twice.
+Tallies are announced through ``realtime.tally`` and coalesced there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import delete, func, inspect, select
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from . import realtime
+from .database import transaction
+from .errors import wants_json
+from .extensions import db, limiter
+from .identity import current_attendee, event_or_404, facilitator_required
+from .models import Attendee, Event, Pitch, Vote
+from .security import local_url
+
+bp = Blueprint("votes", __name__)
+
+
+# --- domain -----------------------------------------------------------------
+
+
+def interest_counts(event_id: int) -> dict[int, int]:
+    """Votes per active pitch of an event, read from the database (the truth)."""
+    rows = db.session.execute(
+        select(Vote.pitch_id, func.count(Vote.id))
+        .join(Pitch, Pitch.id == Vote.pitch_id)
+        .where(Pitch.event_id == event_id, Pitch.status == "active")
+        .group_by(Vote.pitch_id)
+    )
+    return {pitch_id: n for pitch_id, n in rows}
+
+
+def tallies_hidden(event: Event) -> bool:
+    """Blind voting hides tallies from attendees until voting closes."""
+    return event.blind_voting and event.voting_open
+
+
+def public_counts(event: Event) -> dict[int, int] | None:
+    """The counts attendees may see now, or None while voting is blind."""
+    return None if tallies_hidden(event) else interest_counts(event.id)
+
+
+@realtime.counter("votes")
+def _vote_tally(event_id: int):
+    event = db.session.get(Event, event_id)
+    counts = interest_counts(event_id)
+    return (None if tallies_hidden(event) else counts), counts
+
+
+def my_votes(event: Event, attendee: Attendee | None) -> set[int]:
+    """Ids of the active pitches this attendee voted for."""
+    if attendee is None:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Vote.pitch_id)
+            .join(Pitch, Pitch.id == Vote.pitch_id)
+            .where(Vote.attendee_id == attendee.id, Pitch.status == "active")
+        )
+    )
+
+
+def votes_left(event: Event, used: int) -> int | None:
+    """Remaining votes under the event's budget (None = unlimited)."""
+    return None if event.vote_budget is None else max(0, event.vote_budget - used)
+
+
+@dataclass
+class VoteResult:
+    voted: bool
+    votes_left: int | None
+    error: str | None = None
+
+
+@transaction
+def set_vote(event: Event, attendee: Attendee, pitch: Pitch, on: bool) -> VoteResult:
+    """Turn an attendee's vote on a pitch on or off, within voting rules and budget."""
+    # The hot path of a vote storm: a few narrow statements, no reloading of whole rows.
+    # Ids come from the identity keys, which stay readable while the objects are expired.
+    event_id, attendee_id, pitch_id = (inspect(o).identity[0] for o in (event, attendee, pitch))
+    # Serialise one attendee's votes (PostgreSQL row lock; SQLite already holds
+    # the write lock from BEGIN IMMEDIATE), so concurrent requests can't overspend.
+    db.session.scalar(select(Attendee.id).where(Attendee.id == attendee_id).with_for_update())
+    voting_open, budget, status = db.session.execute(
+        select(Event.voting_open, Event.vote_budget, Pitch.status)
+        .join(Pitch, Pitch.event_id == Event.id)
+        .where(Pitch.id == pitch_id)
+    ).one()
+    existing = db.session.scalar(select(Vote.id).where(Vote.pitch_id == pitch_id, Vote.attendee_id == attendee_id))
+    used = 0
+    if budget is not None:  # only a budget needs the attendee's other votes
+        used = db.session.scalar(
+            select(func.count(Vote.id))
+            .join(Pitch, Pitch.id == Vote.pitch_id)
+            .where(Vote.attendee_id == attendee_id, Pitch.status == "active")
+        )
+
+    def left(n: int) -> int | None:
+        return None if budget is None else max(0, budget - n)
+
+    if not voting_open:
+        return VoteResult(existing is not None, left(used), _("Voting is closed right now."))
+    if status != "active":
+        return VoteResult(False, left(used), _("This pitch is no longer open for votes."))
+    if on and existing is None:
+        if budget is not None and used >= budget:
+            message = _("You have used all %(n)s of your votes. Take one back to vote here.", n=budget)
+            return VoteResult(False, 0, message)
+        db.session.add(Vote(pitch_id=pitch_id, attendee_id=attendee_id))
+        used += 1
+        realtime.tally(event_id, "votes")
+    elif not on and existing is not None:
+        db.session.execute(delete(Vote).where(Vote.id == existing))
+        used -= 1
+        realtime.tally(event_id, "votes")
+    return VoteResult(on, left(used))
+
+
+@transaction
+def update_voting(event: Event, voting_open: bool, budget: int | None, blind: bool) -> None:
+    """Open or close voting, set the vote budget, switch blind mode."""
+    event.voting_open, event.vote_budget, event.blind_voting = voting_open, budget, blind
+    realtime.changed(event.id, "pitches")
+    realtime.changed(event.id, "spotlight")
+    realtime.changed(event.id, "voting")
+    realtime.tally(event.id, "votes")
+
+
+# --- forms and views --------------------------------------------------------
+
+
+class VotingForm(FlaskForm):
+    voting_open = BooleanField(_l("Voting is open"))
+    vote_budget = IntegerField(
+        _l("Votes per person (empty = unlimited)"),
+        validators=[Optional(), NumberRange(min=1, max=100, message=_l("Between 1 and 100, or empty."))],
+    )
+    blind_voting = BooleanField(_l("Blind voting: hide tallies from attendees until voting closes"))
+
+
+@bp.post("/e/<slug>/pitches/<int:pitch_id>/vote")
+@limiter.limit("120/minute")
+def vote(slug, pitch_id):
+    """Tap "I'd attend" (on=1) or take it back (on=0)."""
+    event = event_or_404(slug)
+    pitch = db.session.get(Pitch, pitch_id)
+    if pitch is None or pitch.event_id != event.id:
+        return ({"error": _("This pitch does not exist.")}, 404) if wants_json() else ("", 404)
+    attendee = current_attendee(event, create=True)
+    on = request.form.get("on", "1") == "1"
+    result = set_vote(event, attendee, pitch, on)
+    if wants_json():
+        body = {
+            "ok": result.error is None,
+            "voted": result.voted,
+            "votes_left": result.votes_left,
+            "pitch_id": pitch_id,
+        }
+        if result.error:
+            body["error"] = result.error
+        return body, 409 if result.error else 200
+    if result.error:
+        flash(result.error, "error")
+    return redirect(local_url(request.form.get("next"), url_for("events.home", slug=slug) + f"#pitch-{pitch_id}"))
+
+
+@bp.get("/e/<slug>/votes/mine")
+def mine(slug):
+    """This browser's votes and votes left, for resync after reconnecting."""
+    event = event_or_404(slug)
+    voted = my_votes(event, current_attendee(event))
+    return {"voted": sorted(voted), "votes_left": votes_left(event, len(voted)), "open": event.voting_open}
+
+
+@bp.post("/e/<slug>/facilitate/voting")
+@facilitator_required
+def settings(event):
+    """Voting settings: open/closed, budget, blind mode."""
+    form = VotingForm()
+    if form.validate():
+        update_voting(event, form.voting_open.data, form.vote_budget.data, form.blind_voting.data)
+        flash(_("Voting settings saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for("setup.console", slug=event.slug) + "#voting")

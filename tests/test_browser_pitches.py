@@ -1,0 +1,128 @@
+"""Real Chromium: pitches and votes from phones reach the projector and other phones live;
+a vote cast while offline lands exactly once after reconnecting."""
+
+import time
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def wait_outbox_empty(page, timeout=10.0):
+    """Poll (from Python: the page's CSP forbids evaluating strings) until the offline outbox is sent."""
+    deadline = time.monotonic() + timeout
+    while page.evaluate("() => localStorage.getItem('barcamp-outbox')") not in ("[]", None):
+        assert time.monotonic() < deadline, "outbox was not sent"
+        page.wait_for_timeout(100)
+
+
+def snapshot(live_server, slug):
+    return requests.get(f"{live_server.url}/api/v1/events/{slug}", timeout=5).json()
+
+
+def test_pitch_and_votes_from_phones_appear_on_projector_and_other_phone(live_server, new_context):
+    slug, fac_url = live_server.create_event("Pitch Night")
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    fac.get_by_role("button", name="Pitches", exact=True).click()  # projector mode
+
+    projector = new_context("projector").new_page()
+    projector.goto(f"{live_server.url}/e/{slug}/projector")
+    anna = new_context("phone").new_page()
+    anna.goto(f"{live_server.url}/e/{slug}")
+    ben = new_context("phone", locale="de-DE").new_page()
+    ben.goto(f"{live_server.url}/e/{slug}")
+    for page in (projector, anna, ben):
+        expect(page.locator("body[data-live=on]")).to_have_count(1)
+
+    anna.get_by_role("link", name="Pitch a session").click()
+    anna.get_by_label("Title").fill("Sketchnotes für alle")
+    anna.get_by_label("Host").fill("Anna")
+    anna.get_by_label("Tags (up to 5, separated by commas)").fill("kreativ, visual")
+    anna.get_by_label("Level").select_option("beginner")
+    anna.get_by_role("button", name="Send my pitch").click()
+    expect(anna.get_by_role("heading", name="Sketchnotes für alle")).to_be_visible()
+
+    ben_card = ben.get_by_role("article", name="Sketchnotes für alle")
+    expect(ben_card).to_be_visible(timeout=3000)
+    expect(ben_card).to_contain_text("#kreativ")
+    expect(ben_card.get_by_role("link", name="Meinen Pitch bearbeiten")).to_be_hidden()  # not Ben's pitch
+    expect(
+        anna.get_by_role("article", name="Sketchnotes für alle").get_by_role("link", name="Edit my pitch")
+    ).to_be_visible()
+    expect(projector.locator(".spot-queue")).to_contain_text("Sketchnotes für alle", timeout=3000)
+
+    fac.keyboard.press("ArrowRight")  # spotlight the first pitch
+    expect(projector.locator(".spot-title")).to_have_text("Sketchnotes für alle", timeout=3000)
+    expect(projector.locator(".spot-count [data-tally]")).to_have_text("0")
+
+    ben_card.get_by_role("button", name="Ich würde teilnehmen").click()
+    expect(ben_card.get_by_role("button", name="Ich würde teilnehmen")).to_have_attribute("aria-pressed", "true")
+    anna_card = anna.get_by_role("article", name="Sketchnotes für alle")
+    anna_card.get_by_role("button", name="I'd attend").click()
+
+    expect(projector.locator(".spot-count [data-tally]")).to_have_text("2", timeout=3000)
+    expect(ben_card.locator("[data-tally]")).to_have_text("2", timeout=3000)
+    expect(anna_card.locator("[data-tally]")).to_have_text("2", timeout=3000)
+    assert snapshot(live_server, slug)["pitches"][0]["votes"] == 2
+    for page in (projector, anna, ben):
+        assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+
+def test_vote_cast_offline_lands_exactly_once_after_reconnect(live_server, new_context):
+    slug, fac_url = live_server.create_event("Flaky Wifi Camp")
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    fac.goto(f"{live_server.url}/e/{slug}/pitch")
+    fac.get_by_label("Title").fill("Offline-first apps")
+    fac.get_by_role("button", name="Send my pitch").click()
+
+    ctx = new_context("phone")
+    phone = ctx.new_page()
+    phone.goto(f"{live_server.url}/e/{slug}")
+    expect(phone.locator("body[data-live=on]")).to_have_count(1)
+    card = phone.get_by_role("article", name="Offline-first apps")
+
+    ctx.set_offline(True)
+    card.get_by_role("button", name="I'd attend").click()
+    expect(phone.locator("#conn")).to_contain_text("Offline")
+    expect(card.get_by_role("button", name="I'd attend")).to_have_attribute("aria-pressed", "true")  # optimistic
+    assert snapshot(live_server, slug)["pitches"][0]["votes"] == 0
+
+    ctx.set_offline(False)
+    expect(card.locator("[data-tally]")).to_have_text("1", timeout=10_000)
+    wait_outbox_empty(phone)
+    phone.reload()  # what the server says after everything settled
+    card = phone.get_by_role("article", name="Offline-first apps")
+    expect(card.get_by_role("button", name="I'd attend")).to_have_attribute("aria-pressed", "true")
+    expect(card.locator("[data-tally]")).to_have_text("1")
+    assert snapshot(live_server, slug)["pitches"][0]["votes"] == 1
+
+
+def test_pitch_form_errors_show_next_to_field_and_offline_pitch_is_sent_once(live_server, new_context):
+    slug, _ = live_server.create_event("Offline Pitch Camp")
+    ctx = new_context("phone")
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/e/{slug}/pitch")
+    page.get_by_label("What is it about? (optional)").fill("Keep this text")
+    page.get_by_label("Title").fill("   ")
+    page.get_by_role("button", name="Send my pitch").click()
+    expect(page.get_by_text("Please give your session a title.")).to_be_visible()
+    expect(page.get_by_label("What is it about? (optional)")).to_have_value("Keep this text")
+    expect(page.get_by_label("Title")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("Title").fill("Mesh networks at events")
+    ctx.set_offline(True)
+    page.get_by_role("button", name="Send my pitch").click()
+    expect(page.get_by_text("Your pitch is saved on this phone")).to_be_visible()
+    assert snapshot(live_server, slug)["pitches"] == []
+    ctx.set_offline(False)
+    wait_outbox_empty(page)
+    page.get_by_role("button", name="Send my pitch").click()  # an impatient second tap: same client_id
+    expect(page).to_have_url(
+        f"{live_server.url}/e/{slug}#pitch-" + str(snapshot(live_server, slug)["pitches"][0]["id"])
+    )
+    titles = [p["title"] for p in snapshot(live_server, slug)["pitches"]]
+    assert titles == ["Mesh networks at events"]
