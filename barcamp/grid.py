@@ -1,0 +1,312 @@
+"""The session grid: the attendee programme, the facilitator's planning actions, live partials, exports.
+
+The rules live in ``grid_plan`` (placing, auto-plan), ``grid_view`` (reading, warnings, now/next)
+and ``grid_export`` (iCal, CSV).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from . import grid_export
+from .api import section
+from .errors import wants_json
+from .extensions import db
+from .grid_plan import GridError, autoplan, place, set_lock, undo_autoplan
+from .grid_plan import unschedule as unschedule_pitch
+from .grid_view import build_grid, day_on_screen, event_tz, now_next
+from .identity import current_attendee, event_or_404, facilitator_required
+from .models import Event, Pitch, Vote
+from .partials import partial
+
+bp = Blueprint("grid", __name__)
+
+PAGE_ROOMS = PAGE_SLOTS = 8  # the projector shows up to 8 rooms × 8 slots at once, then pages
+
+
+# --- forms ------------------------------------------------------------------
+
+
+class PitchForm(FlaskForm):
+    pitch_id = IntegerField(validators=[InputRequired(_l("Pick a pitch first."))])
+
+
+class CellForm(FlaskForm):
+    slot_id = IntegerField(validators=[InputRequired()])
+    room_id = IntegerField(validators=[InputRequired()])
+
+
+class PlaceForm(CellForm, PitchForm):
+    pass
+
+
+class LockForm(CellForm):
+    locked = SelectField(choices=[("1", "1"), ("0", "0")])
+
+
+class UndoForm(FlaskForm):
+    batch = StringField(validators=[Optional(), Length(max=32)])
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def my_votes(event: Event) -> list[int]:
+    """Ids of the pitches this browser's attendee voted for."""
+    attendee = current_attendee(event)
+    if attendee is None:
+        return []
+    return sorted(
+        db.session.scalars(
+            select(Vote.pitch_id)
+            .join(Pitch, Pitch.id == Vote.pitch_id)
+            .where(Vote.attendee_id == attendee.id, Pitch.event_id == event.id)
+        )
+    )
+
+
+def _done(event: Event, message: str, **data):
+    """Answer a facilitator action: JSON for background requests, else back to the console."""
+    if wants_json():
+        return {"ok": True, "message": message, **data}
+    flash(message, "success")
+    return redirect(url_for("setup.console", slug=event.slug) + "#grid")
+
+
+def _failed(event: Event, message: str):
+    if wants_json():
+        return {"error": message}, 400
+    from .setup import render_console  # the console page, shown again with the error
+
+    flash(message, "error")
+    return render_console(event, 400)
+
+
+def _act(event: Event, form: FlaskForm, action):
+    """Validate a grid form and run ``action(form) -> message``; domain errors become 400."""
+    if not form.validate():
+        errors = [e for errs in form.errors.values() for e in errs]
+        return _failed(event, str(errors[0]) if errors else _("Something in that request was not right."))
+    try:
+        message, data = action(form)
+    except GridError as exc:
+        return _failed(event, str(exc))
+    return _done(event, message, **data)
+
+
+# --- attendee views -------------------------------------------------------------
+
+
+def programme_context(event: Event) -> dict:
+    """What the phone programme shows: the grid, the slot running now, the next one."""
+    grid = build_grid(event)
+    current, upcoming, refresh_at = now_next(grid)
+    today = dt.datetime.now(event_tz(event)).date()
+    return {
+        "event": event,
+        "grid": grid,
+        "now_row": current,
+        "next_row": upcoming,
+        "refresh_at": refresh_at,
+        "today": today,
+    }
+
+
+@bp.get("/e/<slug>/grid")
+def attendee(slug):
+    """The programme on a phone: now and next, then every slot as a list; filters by room and "mine"."""
+    event = event_or_404(slug)
+    room = request.args.get("room", type=int)
+    return render_template(
+        "grid/attendee.html",
+        my_votes=my_votes(event),
+        filter_room=room if any(r.id == room for r in event.rooms) else None,
+        filter_mine=request.args.get("mine") == "1",
+        **programme_context(event),
+    )
+
+
+@bp.get("/e/<slug>/grid/print")
+def print_view(slug):
+    """Every day of the grid as a table, laid out for one landscape page per day."""
+    event = event_or_404(slug)
+    return render_template("grid/print.html", event=event, grid=build_grid(event))
+
+
+@bp.get("/e/<slug>/grid/mine.json")
+def mine_json(slug):
+    """The pitches I voted for, so the page can mark and filter "my sessions" after a resync."""
+    event = event_or_404(slug)
+    return {"pitch_ids": my_votes(event)}, 200, {"Cache-Control": "no-store"}
+
+
+def _calendar(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-cache"},
+    )
+
+
+@bp.get("/e/<slug>/grid.ics")
+def ical_feed(slug):
+    """iCal feed of the whole programme."""
+    event = event_or_404(slug)
+    return _calendar(grid_export.ical(build_grid(event)), f"{event.slug}.ics")
+
+
+@bp.get("/e/<slug>/grid/mine.ics")
+def ical_mine(slug):
+    """iCal feed of the sessions I voted for."""
+    event = event_or_404(slug)
+    title = _("%(event)s: my sessions", event=event.name)
+    body = grid_export.ical(build_grid(event), set(my_votes(event)), title)
+    return _calendar(body, f"{event.slug}-mine.ics")
+
+
+# --- facilitator views ------------------------------------------------------------
+
+
+@bp.get("/e/<slug>/grid.csv")
+@facilitator_required
+def csv_download(event):
+    """The grid as a CSV download (facilitators only)."""
+    return Response(
+        grid_export.csv_text(build_grid(event)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-grid.csv"'},
+    )
+
+
+@bp.post("/e/<slug>/facilitate/grid/place")
+@facilitator_required
+def place_view(event):
+    """Place a pitch into a cell, move it there, or swap it with the cell's session."""
+
+    def action(form):
+        moved = place(event, form.pitch_id.data, form.slot_id.data, form.room_id.data)
+        return _("Grid updated."), {"moved": moved}
+
+    return _act(event, PlaceForm(), action)
+
+
+@bp.post("/e/<slug>/facilitate/grid/unschedule")
+@facilitator_required
+def unschedule(event):
+    """Take a session off the grid."""
+
+    def action(form):
+        return _("Session taken off the grid."), {"moved": unschedule_pitch(event, form.pitch_id.data)}
+
+    return _act(event, PitchForm(), action)
+
+
+@bp.post("/e/<slug>/facilitate/grid/lock")
+@facilitator_required
+def lock(event):
+    """Lock or unlock a cell."""
+
+    def action(form):
+        locked = form.locked.data == "1"
+        set_lock(event, form.slot_id.data, form.room_id.data, locked)
+        return (_("Cell locked: auto-plan leaves it alone.") if locked else _("Cell unlocked.")), {}
+
+    return _act(event, LockForm(), action)
+
+
+@bp.post("/e/<slug>/facilitate/grid/autoplan")
+@facilitator_required
+def autoplan_view(event):
+    """Place every unscheduled pitch that fits."""
+
+    def action(form):
+        batch, n = autoplan(event)
+        if not n:
+            return _("Auto-plan found nothing to place."), {"placed": 0, "batch": None}
+        return ngettext("Auto-plan placed %(num)d session.", "Auto-plan placed %(num)d sessions.", n), {
+            "placed": n,
+            "batch": batch,
+        }
+
+    return _act(event, FlaskForm(), action)
+
+
+@bp.post("/e/<slug>/facilitate/grid/undo")
+@facilitator_required
+def undo(event):
+    """Undo the last auto-plan run in one step."""
+
+    def action(form):
+        n = undo_autoplan(event, form.batch.data or None)
+        return ngettext("Took back %(num)d session.", "Took back %(num)d sessions.", n), {"removed": n}
+
+    return _act(event, UndoForm(), action)
+
+
+# --- live partials (the same for every viewer) ---------------------------------------
+
+
+@partial("grid")
+def programme_partial(event: Event) -> str:
+    """The programme for phones: now/next and the slots as a list."""
+    return render_template("grid/_programme.html", **programme_context(event))
+
+
+@partial("grid_projector")
+def projector_partial(event: Event) -> str:
+    """The day's grid for the projector, paged when it has more than 8 rooms or 8 slots."""
+    grid = build_grid(event)
+    day, rows = day_on_screen(grid)
+    current, _upcoming, refresh_at = now_next(grid)
+    rooms = grid.rooms
+    pages = [
+        (rooms[i : i + PAGE_ROOMS], rows[j : j + PAGE_SLOTS])
+        for j in range(0, max(len(rows), 1), PAGE_SLOTS)
+        for i in range(0, max(len(rooms), 1), PAGE_ROOMS)
+    ]
+    return render_template(
+        "grid/_projector_table.html", event=event, day=day, pages=pages, now_row=current, refresh_at=refresh_at
+    )
+
+
+@partial("grid_nownext")
+def nownext_partial(event: Event) -> str:
+    """Now and next, large, for the projector during the day."""
+    return render_template("grid/_nownext_board.html", **programme_context(event))
+
+
+@partial("grid_console", facilitators=True)  # interest counts of unplaced pitches are for facilitators
+def console_partial(event: Event) -> str:
+    """The facilitator's planning grid: queue with interest, cells with actions, warnings."""
+    grid = build_grid(event)
+    # Without JS, "pick a pitch, then a cell" runs through ?pick=<id> on the console page.
+    pick = request.args.get("pick", type=int)
+    placed = [c.pitch for row in grid.rows for c in row.cells if c.pitch]
+    picked = next((p for p in [*(p for p, _n in grid.unscheduled), *placed] if p.id == pick), None)
+    return render_template("grid/_console_grid.html", event=event, grid=grid, picked=picked)
+
+
+@section("grid")
+def api_grid(event: Event) -> list[dict]:
+    """The placements of the public snapshot."""
+    grid = build_grid(event)
+    return [
+        {
+            "slot_id": cell.slot.id,
+            "room_id": cell.room.id,
+            "pitch_id": cell.pitch.id if cell.pitch else None,
+            "title": cell.pitch.title if cell.pitch else None,
+            "locked": cell.locked,
+        }
+        for cell in (c for row in grid.rows for c in row.cells)
+        if cell.pitch or cell.locked
+    ]

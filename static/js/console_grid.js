@@ -1,0 +1,179 @@
+// The facilitator's planning grid: drag and drop with mouse and touch (pointer events), and
+// the keyboard path: "Pick" a pitch, then "Place here" in a cell. Every action is a form POST
+// the server also accepts without JS; the live update then redraws the grid everywhere.
+import { on, refresh } from "./live.js";
+
+const box = document.querySelector("[data-grid-console]");
+const statusEl = box && box.querySelector("[data-grid-status]");
+let picked = null; // { id, title } of the pitch picked with the keyboard path
+let lastFocus = null; // where focus was, to put it back after the grid is redrawn
+
+function say(text) { if (statusEl) statusEl.textContent = text || ""; }
+function csrf() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
+function item(id) { return box.querySelector(`[data-drag][data-pitch="${CSS.escape(String(id))}"]`); }
+
+async function post(url, fields) {
+  const res = await fetch(url, {
+    method: "POST",
+    body: new URLSearchParams({ ...fields, csrf_token: csrf() }),
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRFToken": csrf() },
+  });
+  let data = {};
+  try { data = await res.json(); } catch (e) { /* not JSON */ }
+  return { ok: res.ok, data };
+}
+
+// --- keyboard path: pick, then place ---------------------------------------------
+function applyPick() {
+  if (picked && !item(picked.id)) picked = null;
+  const banner = box.querySelector("[data-pick-banner]");
+  if (banner) banner.hidden = true; // the no-JS banner; JS says it in the status line
+  box.querySelectorAll("[data-pick]").forEach((b) => {
+    b.setAttribute("aria-pressed", String(Boolean(picked) && b.value === picked.id));
+  });
+  box.querySelectorAll("[data-drag]").forEach((el) => {
+    el.classList.toggle("is-picked", Boolean(picked) && el.dataset.pitch === picked.id);
+  });
+  box.querySelectorAll("form.gc-place").forEach((form) => {
+    const here = form.closest("[data-cell]").querySelector("[data-drag]");
+    form.hidden = !picked || Boolean(here && here.dataset.pitch === picked.id);
+    form.elements.pitch_id.value = picked ? picked.id : "";
+  });
+}
+
+function pick(id) {
+  if (picked && picked.id === id) { unpick(); return; }
+  const el = item(id);
+  picked = { id, title: el ? el.dataset.title : "" };
+  applyPick();
+  say(box.dataset.pickedText.split("{title}").join(picked.title));
+  const first = box.querySelector("form.gc-place:not([hidden]) button");
+  if (first) first.focus();
+}
+
+function unpick() {
+  if (!picked) return;
+  picked = null;
+  applyPick();
+  say(box.dataset.unpickedText);
+}
+
+// --- drag and drop (pointer events: mouse, pen and touch alike) ------------------
+let drag = null;
+
+function dropTarget(x, y) {
+  const el = document.elementFromPoint(x, y);
+  const target = el && el.closest("[data-drop]");
+  return target && box.contains(target) ? target : null;
+}
+
+function endDrag(d) {
+  if (d.ghost) d.ghost.remove();
+  d.item.classList.remove("is-dragging");
+  if (d.over) d.over.classList.remove("is-over");
+  document.body.classList.remove("gc-dragging");
+}
+
+async function drop(d, target) {
+  let r;
+  if (target.dataset.drop === "queue") {
+    if (!d.item.closest("[data-cell]")) return; // it is not on the grid
+    r = await post(box.dataset.unscheduleUrl, { pitch_id: d.id });
+  } else {
+    if (target.contains(d.item)) return; // dropped where it was
+    r = await post(box.dataset.placeUrl, { pitch_id: d.id, slot_id: target.dataset.slot, room_id: target.dataset.room });
+  }
+  say(r.ok ? r.data.message : r.data.error);
+  if (r.ok) {
+    lastFocus = null;
+    refresh("grid", 0, "fresh=1");
+  }
+}
+
+function setupDrag() {
+  box.addEventListener("pointerdown", (ev) => {
+    const el = ev.target.closest("[data-drag]");
+    if (!el || ev.button !== 0 || ev.target.closest("button, a, input, select, textarea")) return;
+    drag = { item: el, id: el.dataset.pitch, x: ev.clientX, y: ev.clientY, pointerId: ev.pointerId, started: false };
+  });
+  document.addEventListener("pointermove", (ev) => {
+    if (!drag || ev.pointerId !== drag.pointerId) return;
+    if (!drag.started) {
+      if (Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) < 6) return;
+      drag.started = true;
+      drag.ghost = drag.item.cloneNode(true);
+      drag.ghost.removeAttribute("data-drag");
+      drag.ghost.querySelectorAll("form").forEach((f) => f.remove());
+      drag.ghost.classList.add("gc-ghost");
+      drag.ghost.setAttribute("aria-hidden", "true");
+      document.body.append(drag.ghost);
+      drag.item.classList.add("is-dragging");
+      document.body.classList.add("gc-dragging");
+    }
+    ev.preventDefault();
+    drag.ghost.style.transform = `translate(${ev.clientX + 10}px, ${ev.clientY + 10}px)`;
+    const target = dropTarget(ev.clientX, ev.clientY);
+    if (target !== drag.over) {
+      if (drag.over) drag.over.classList.remove("is-over");
+      drag.over = target;
+      if (target) target.classList.add("is-over");
+    }
+  });
+  document.addEventListener("pointerup", (ev) => {
+    if (!drag || ev.pointerId !== drag.pointerId) return;
+    const d = drag;
+    drag = null;
+    endDrag(d);
+    if (!d.started) return;
+    const target = dropTarget(ev.clientX, ev.clientY);
+    if (target) drop(d, target).catch(() => say(box.dataset.offlineText || ""));
+  });
+  document.addEventListener("pointercancel", () => { if (drag) { endDrag(drag); drag = null; } });
+}
+
+// --- wiring ------------------------------------------------------------------------
+function restoreFocus() {
+  if (!lastFocus || (document.activeElement && document.activeElement !== document.body)) return;
+  const cell = lastFocus.cell && box.querySelector(`[data-cell="${CSS.escape(lastFocus.cell)}"]`);
+  const scope = cell || box;
+  const buttons = [...scope.querySelectorAll("button")].filter((b) => !b.closest("[hidden]"));
+  const same = buttons.find((b) => b.textContent === lastFocus.text);
+  const target = same || buttons[0];
+  if (target) target.focus();
+}
+
+if (box) {
+  const initial = box.querySelector('[data-pick][aria-pressed="true"]');
+  if (initial) picked = { id: initial.value, title: item(initial.value)?.dataset.title || "" };
+  applyPick();
+  setupDrag();
+
+  box.addEventListener("click", (ev) => {
+    const b = ev.target.closest("[data-pick]");
+    if (!b) return;
+    ev.preventDefault();
+    pick(b.value);
+  });
+  document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") unpick(); });
+  box.addEventListener("focusin", (ev) => {
+    const cell = ev.target.closest("[data-cell]");
+    lastFocus = { cell: cell ? cell.dataset.cell : null, text: ev.target.textContent };
+  });
+  box.addEventListener("submit", (ev) => {
+    if (!ev.target.matches("form.gc-place")) return;
+    // Focus follows the pitch to its new cell; the pick ends once live.js has read the form.
+    lastFocus = { cell: ev.target.closest("[data-cell]").dataset.cell, text: "" };
+    picked = null;
+    setTimeout(applyPick, 0);
+  });
+  box.addEventListener("bg:done", (ev) => {
+    const { result } = ev.detail;
+    say(result.ok ? result.data.message : result.data.error);
+    if (result.ok) refresh("grid", 0, "fresh=1");
+  });
+  box.addEventListener("bg:queued", () => say(document.getElementById("conn")?.textContent || ""));
+  box.addEventListener("live:updated", () => { applyPick(); restoreFocus(); });
+  // Interest counts and the warnings follow the votes (which announce no change: ask for a fresh render).
+  on("tally", (msg) => { if (msg.kind === "votes") refresh("grid", 1500, "fresh=1"); });
+}

@@ -1,0 +1,151 @@
+// The grid on every screen (phone, projector, console): highlights the cells a live update
+// changed, keeps "now/next" current, rotates projector pages; on the phone also the
+// "moved" notices for sessions I voted for, and the room / "my sessions" filters.
+import { on, refresh } from "./live.js";
+
+const page = document.getElementById("grid-page");
+const notices = document.getElementById("grid-notices");
+const filters = document.querySelector("[data-grid-filters]");
+let myVotes = new Set(page ? JSON.parse(page.dataset.myVotes || "[]") : []);
+
+// --- highlight the cells that changed -------------------------------------------
+const seen = new WeakMap();
+
+function signatures(root) {
+  const sigs = new Map();
+  root.querySelectorAll("[data-cell]").forEach((el) => sigs.set(el.dataset.cell, el.dataset.sig || ""));
+  return sigs;
+}
+
+function rememberAll() {
+  document.querySelectorAll('[data-live="grid"]').forEach((el) => { if (!seen.has(el)) seen.set(el, signatures(el)); });
+}
+
+function highlight(root) {
+  const before = seen.get(root);
+  const after = signatures(root);
+  seen.set(root, after);
+  if (!before) return;
+  for (const [key, sig] of after) {
+    if (before.get(key) === sig) continue;
+    const el = root.querySelector(`[data-cell="${CSS.escape(key)}"]`);
+    if (!el) continue;
+    el.classList.add("grid-changed");
+    setTimeout(() => el.classList.remove("grid-changed"), 3000);
+  }
+}
+
+// --- keep "now" and "next" current: reload at the next slot boundary ------------------
+let boundaryTimer;
+function scheduleBoundary() {
+  clearTimeout(boundaryTimer);
+  const times = [...document.querySelectorAll("[data-refresh-at]")].map((el) => Number(el.dataset.refreshAt));
+  const next = Math.min(...times.filter((t) => t > Date.now()));
+  if (!Number.isFinite(next)) return;
+  // A little random spread, so a thousand phones do not reload in the same second.
+  const wait = Math.min(next - Date.now() + Math.random() * 15000, 6 * 3600 * 1000);
+  // Ask for a render made after the boundary (the server shares one render between phones).
+  boundaryTimer = setTimeout(() => { refresh("grid", 0, `at=${next / 1000}`); setTimeout(scheduleBoundary, 5000); }, wait);
+}
+
+// --- projector: rotate through pages when the grid is bigger than one screen ----------
+let pageIndex = 0;
+let rotateTimer;
+function setupPages() {
+  clearInterval(rotateTimer);
+  const box = document.querySelector("[data-pages]");
+  if (!box) return;
+  const pages = [...box.querySelectorAll("[data-page]")];
+  const show = () => pages.forEach((p, i) => { p.hidden = i !== pageIndex % pages.length; });
+  show();
+  rotateTimer = setInterval(() => { pageIndex = (pageIndex + 1) % pages.length; show(); }, 12000);
+}
+
+// --- phone: my sessions, filters, "moved" notices ------------------------------------
+function applyMine() {
+  document.querySelectorAll(".programme .gs").forEach((el) => {
+    el.toggleAttribute("data-mine", myVotes.has(Number(el.dataset.pitch)));
+  });
+}
+
+function applyFilters() {
+  if (!filters) return;
+  const room = filters.elements.room.value;
+  const mine = filters.elements.mine.checked;
+  let shown = 0;
+  document.querySelectorAll(".programme .gs").forEach((el) => {
+    const ok = (!room || el.dataset.room === room) && (!mine || myVotes.has(Number(el.dataset.pitch)));
+    el.hidden = !ok;
+    if (ok && el.dataset.cell) shown += 1;
+  });
+  const empty = document.querySelector("[data-filter-empty]");
+  if (empty) empty.hidden = shown > 0 || (!room && !mine);
+}
+
+if (filters) {
+  filters.querySelector("[data-apply]").hidden = true; // filters apply as you change them
+  const update = () => {
+    applyFilters();
+    const params = new URLSearchParams();
+    if (filters.elements.room.value) params.set("room", filters.elements.room.value);
+    if (filters.elements.mine.checked) params.set("mine", "1");
+    history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname);
+  };
+  filters.addEventListener("change", update);
+  filters.addEventListener("submit", (ev) => { ev.preventDefault(); update(); });
+}
+
+async function loadMine() {
+  if (!page) return;
+  try {
+    const res = await fetch(page.dataset.mineUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!res.ok) return;
+    myVotes = new Set((await res.json()).pitch_ids);
+    applyMine();
+    applyFilters();
+  } catch (e) { /* offline: keep what we have */ }
+}
+
+function fill(template, values) {
+  return Object.entries(values).reduce((text, [k, v]) => text.split(`{${k}}`).join(v ?? ""), template);
+}
+
+function notice(text) {
+  const p = document.createElement("p");
+  p.className = "grid-notice";
+  const span = document.createElement("span");
+  span.textContent = text;
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "secondary small";
+  close.textContent = notices.dataset.dismiss;
+  close.addEventListener("click", () => p.remove());
+  p.append(span, " ", close);
+  notices.append(p);
+}
+
+on("changed", (msg) => {
+  if (msg.what === "rooms" || msg.what === "pitches") refresh("grid", Math.random() * 500, msg.at ? `at=${msg.at}` : "");
+  if (msg.what !== "grid" || !notices || !Array.isArray(msg.moved)) return;
+  for (const m of msg.moved) {
+    if (!myVotes.has(m.pitch_id)) continue;
+    notice(fill(m.room ? notices.dataset.moved : notices.dataset.removed, m));
+  }
+});
+on("resync", loadMine);
+
+function afterRender() {
+  applyMine();
+  applyFilters();
+  scheduleBoundary();
+  setupPages();
+}
+
+document.addEventListener("live:updated", (ev) => {
+  if (ev.target.dataset.live === "grid") highlight(ev.target);
+  rememberAll(); // e.g. the projector switched to the grid: new containers
+  afterRender();
+});
+
+rememberAll();
+afterRender();
