@@ -1,0 +1,84 @@
+// The question wall: my upvotes (kept on this page, applied after live reloads),
+// posting in the background, a character counter, and open "answered" sections.
+import { announce, refresh } from "./live.js";
+
+const section = document.querySelector("[data-my-question-votes]");
+const voted = new Set(((section && section.dataset.myQuestionVotes) || "").split(",").filter(Boolean).map(Number));
+const open = new Set();
+const idOf = (form) => Number(form.closest("[data-question]").dataset.question);
+
+function applyState() {
+  for (const form of document.querySelectorAll("form.qw-vote")) {
+    const on = voted.has(idOf(form));
+    form.querySelector("button").setAttribute("aria-pressed", on ? "true" : "false");
+    form.querySelector('input[name="on"]').value = on ? "0" : "1";
+  }
+  for (const details of document.querySelectorAll("details[data-keep-open]")) {
+    if (open.has(details.dataset.keepOpen)) details.open = true;
+  }
+}
+
+// Remember which collapsed sections the reader opened, across live reloads.
+document.addEventListener("toggle", (ev) => {
+  const details = ev.target;
+  if (!(details instanceof HTMLDetailsElement) || !details.dataset.keepOpen) return;
+  if (details.open) open.add(details.dataset.keepOpen); else open.delete(details.dataset.keepOpen);
+}, true);
+
+// Upvotes flip at once; the coalesced tally brings the true count soon after.
+document.addEventListener("bg:optimistic", (ev) => {
+  const form = ev.target;
+  if (!form.matches("form.qw-vote")) return;
+  const id = idOf(form);
+  const turnOn = form.querySelector('input[name="on"]').value === "1";
+  if (turnOn) voted.add(id); else voted.delete(id);
+  const count = form.querySelector("[data-tally]");
+  count.textContent = String(Math.max(0, Number(count.textContent) + (turnOn ? 1 : -1)));
+  applyState();
+});
+
+document.addEventListener("bg:done", (ev) => {
+  const form = ev.target;
+  const { result } = ev.detail;
+  if (form.matches("form.qw-vote")) {
+    if (result.ok) { if (result.data.voted) voted.add(idOf(form)); else voted.delete(idOf(form)); }
+    else { voted.delete(idOf(form)); announce(result.data.error || ""); refresh("questions", 0, "fresh=1"); }
+    applyState();
+  } else if (form.matches("form[data-ask]")) {
+    const text = form.querySelector("textarea");
+    const sent = form.querySelector("[data-sent]");
+    text.setAttribute("aria-invalid", result.ok ? "false" : "true");
+    if (result.ok) {
+      text.value = "";
+      count();
+      sent.textContent = result.data.message;
+      refresh("questions", 0, "fresh=1");
+    } else {
+      sent.textContent = "";
+      text.focus();
+    }
+  } else if (form.matches(".qw-report") && result.ok) {
+    const button = form.querySelector("button");
+    button.textContent = result.data.label;
+    button.disabled = true;
+    announce(result.data.message);
+  } else if (form.matches(".qw-delete, .qw-report, .qw-promote, .qw-mod")) {
+    if (result.data.message || result.data.error) announce(result.data.message || result.data.error);
+    refresh("questions", 0, "fresh=1");
+  }
+});
+
+document.addEventListener("live:updated", applyState);
+
+// How many characters are left (3 to 500).
+const textarea = document.querySelector("form[data-ask] textarea");
+const counter = document.querySelector("[data-counter]");
+function count() {
+  if (!textarea || !counter) return;
+  const n = textarea.value.trim().length;
+  counter.textContent = `${n} / 500`;
+  counter.classList.toggle("qw-over", n > 500);
+}
+if (textarea) textarea.addEventListener("input", count);
+count();
+applyState();
