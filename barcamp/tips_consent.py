@@ -1,0 +1,185 @@
+"""Consent on the tips board: who may see a contact, connection requests, and leaving.
+
+Who may see a contact is decided in exactly one place, ``contact_for``; every
+page, JSON answer and export asks it. Live partials never carry contacts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy import delete, or_, select
+
+from . import realtime
+from .database import transaction
+from .extensions import db
+from .models import BoardReport, Connection, Event, TipCard, TipMark, card_tag
+from .tips_domain import BoardError, announce_board, member
+
+
+def card_token(card_id: int) -> str:
+    """An unguessable name for one card's private live channel (no card ids on the wire)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"tipcard:{card_id}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def connections_of(card: TipCard | None) -> list[Connection]:
+    """Every connection request from or to a card."""
+    if card is None:
+        return []
+    return db.session.scalars(
+        select(Connection)
+        .where(or_(Connection.from_card_id == card.id, Connection.to_card_id == card.id))
+        .order_by(Connection.created_at.desc(), Connection.id.desc())
+    ).all()
+
+
+def accepted_partners(card: TipCard | None) -> set[int]:
+    """Ids of the cards this card has an accepted connection with."""
+    partners = set()
+    for conn in connections_of(card):
+        if conn.status == "accepted":
+            partners.add(conn.to_card_id if conn.from_card_id == card.id else conn.from_card_id)
+    return partners
+
+
+def contact_for(viewer: TipCard | None, card: TipCard, partners: set[int] | None = None) -> str | None:
+    """The contact of ``card`` as ``viewer`` may see it, or None. The one consent check.
+
+    Owners see their own. Otherwise the viewer must be a board member, the card
+    visible, and the contact either public to members or shared by an accepted
+    connection. "never" means never.
+    """
+    if not card.contact:
+        return None
+    if viewer is not None and viewer.id == card.id:
+        return card.contact
+    if member(viewer) is None or card.hidden or viewer.event_id != card.event_id:
+        return None
+    if card.contact_visibility == "public":
+        return card.contact
+    if card.contact_visibility == "request":
+        if partners is None:
+            partners = accepted_partners(viewer)
+        if card.id in partners:
+            return card.contact
+    return None
+
+
+def can_be_asked(card: TipCard) -> bool:
+    """True if a card shares its contact on request (so a connect button makes sense)."""
+    return bool(card.contact) and card.contact_visibility == "request" and not card.hidden
+
+
+def _announce_connection(event_id: int, *cards: TipCard) -> None:
+    for card in cards:
+        realtime.changed(event_id, f"tipconn-{card_token(card.id)}")
+
+
+@transaction
+def request_connection(mine: TipCard | None, other: TipCard) -> str:
+    """Ask another card to connect; returns "sent" or "accepted" (when they had asked me)."""
+    if member(mine) is None:
+        raise BoardError("join", 403)
+    if other.id == mine.id or other.hidden or other.event_id != mine.event_id:
+        raise BoardError("missing", 404)
+    if not can_be_asked(other):
+        raise BoardError("not-on-request")
+    if not mine.contact or mine.contact_visibility == "never":
+        raise BoardError("need-contact")
+    reverse = db.session.scalar(
+        select(Connection).where(Connection.from_card_id == other.id, Connection.to_card_id == mine.id)
+    )
+    if reverse is not None:
+        # They asked me before: asking back is consent on both sides.
+        reverse.status = "accepted"
+        _announce_connection(mine.event_id, mine, other)
+        return "accepted"
+    existing = db.session.scalar(
+        select(Connection).where(Connection.from_card_id == mine.id, Connection.to_card_id == other.id)
+    )
+    if existing is None:
+        db.session.add(Connection(from_card_id=mine.id, to_card_id=other.id))
+        _announce_connection(mine.event_id, mine, other)
+    return "accepted" if existing is not None and existing.status == "accepted" else "sent"
+
+
+@transaction
+def answer_connection(mine: TipCard | None, conn: Connection, accept: bool) -> None:
+    """Accept or (silently) ignore a request addressed to my card."""
+    if member(mine) is None or conn.to_card_id != mine.id:
+        raise BoardError("missing", 404)
+    if conn.status == "accepted" and not accept:
+        return  # ignoring never takes back consent already given
+    conn.status = "accepted" if accept else "ignored"
+    other = db.session.get(TipCard, conn.from_card_id)
+    _announce_connection(mine.event_id, mine, other)
+
+
+@transaction
+def leave_board(event: Event, card: TipCard) -> None:
+    """Delete my card at once, with my tips, their marks and my connections."""
+    tip_ids = [t.id for t in card.tips]
+    db.session.execute(
+        delete(BoardReport).where(
+            BoardReport.event_id == event.id,
+            or_(
+                (BoardReport.target == "card") & (BoardReport.target_id == card.id),
+                (BoardReport.target == "tip") & BoardReport.target_id.in_(tip_ids or [-1]),
+            ),
+        )
+    )
+    if tip_ids:
+        db.session.execute(delete(TipMark).where(TipMark.tip_id.in_(tip_ids)))
+    partners = db.session.scalars(
+        select(Connection).where(or_(Connection.from_card_id == card.id, Connection.to_card_id == card.id))
+    ).all()
+    others = [db.session.get(TipCard, c.to_card_id if c.from_card_id == card.id else c.from_card_id) for c in partners]
+    for conn in partners:
+        db.session.delete(conn)
+    db.session.execute(delete(card_tag).where(card_tag.c.card_id == card.id))
+    db.session.delete(card)
+    announce_board(event.id)
+    _announce_connection(event.id, *[o for o in others if o is not None])
+    if tip_ids:
+        realtime.tally(event.id, "tips")
+
+
+def connection_lists(mine: TipCard | None) -> dict:
+    """My incoming requests, accepted connections (with the contacts I was granted) and sent requests."""
+    me = member(mine)
+    if me is None:
+        return {"incoming": [], "accepted": [], "sent": []}
+    conns = connections_of(me)
+    ids = {c.from_card_id for c in conns} | {c.to_card_id for c in conns}
+    cards = {c.id: c for c in db.session.scalars(select(TipCard).where(TipCard.id.in_(ids)))}
+    partners = accepted_partners(me)
+    incoming, accepted, sent = [], [], []
+    for conn in conns:
+        other = cards[conn.to_card_id if conn.from_card_id == me.id else conn.from_card_id]
+        if other.hidden:
+            continue
+        if conn.status == "accepted":
+            accepted.append((other, contact_for(me, other, partners)))
+        elif conn.from_card_id == me.id:
+            sent.append(other)
+        elif conn.status == "pending":
+            incoming.append((conn, other))
+    return {"incoming": incoming, "accepted": accepted, "sent": sent}
+
+
+def connection_states(me: TipCard | None) -> dict[int, str]:
+    """How I stand with each card I have a connection with: "accepted", "sent" or "received"."""
+    states: dict[int, str] = {}
+    for conn in connections_of(me):
+        mine_sent = conn.from_card_id == me.id
+        other = conn.to_card_id if mine_sent else conn.from_card_id
+        if conn.status == "accepted":
+            states[other] = "accepted"
+        elif mine_sent and states.get(other) != "accepted":
+            states[other] = "sent"
+        elif conn.status == "pending" and other not in states:
+            states[other] = "received"
+    return states

@@ -1,0 +1,82 @@
+// Tips board: keeps my "helpful"/"saved" marks on the shared, live-swapped tip list,
+// and gives quick feedback for background forms (post, connect, report).
+import { announce } from "./live.js";
+
+const de = document.documentElement.lang === "de";
+const list = document.getElementById("tips-list");
+const marks = { helpful: new Set(), saved: new Set() };
+const mine = new Set(); // my own tips: "helpful" is for the others' tips
+if (list && list.dataset.marks) {
+  try {
+    const m = JSON.parse(list.dataset.marks);
+    m.helpful.forEach((id) => marks.helpful.add(id));
+    m.saved.forEach((id) => marks.saved.add(id));
+    m.mine.forEach((id) => mine.add(id));
+  } catch (e) { /* no marks */ }
+}
+
+function applyMarks(root) {
+  // The shared partial knows nothing about me: put my state back on its buttons.
+  for (const form of root.querySelectorAll("form[data-mark]")) {
+    const pressed = marks[form.dataset.mark].has(Number(form.dataset.tip));
+    const button = form.querySelector("button[name=on]");
+    button.setAttribute("aria-pressed", String(pressed));
+    button.value = pressed ? "0" : "1";
+    if (form.dataset.mark === "helpful" && mine.has(Number(form.dataset.tip))) button.disabled = true;
+  }
+}
+
+function setMark(form, on) {
+  const set = marks[form.dataset.mark];
+  const id = Number(form.dataset.tip);
+  if (on) set.add(id); else set.delete(id);
+  applyMarks(document);
+}
+
+document.addEventListener("click", (ev) => {
+  // Send the state we want, not "toggle": a re-sent request must not undo itself.
+  const button = ev.target.closest("form[data-mark] button[name=on]");
+  if (button) button.value = button.getAttribute("aria-pressed") === "true" ? "0" : "1";
+});
+
+document.addEventListener("bg:optimistic", (ev) => {
+  const form = ev.target;
+  if (!form.matches("form[data-mark]")) return;
+  const field = ev.detail.item.fields.find(([name]) => name === "on");
+  setMark(form, field && field[1] === "1");
+});
+
+document.addEventListener("bg:done", (ev) => {
+  const form = ev.target;
+  const { ok, data } = ev.detail.result;
+  if (form.matches("form[data-mark]")) {
+    if (ok) { setMark(form, data.on); return; }
+    const field = ev.detail.item.fields.find(([name]) => name === "on");
+    setMark(form, !(field && field[1] === "1")); // undo the optimistic change
+    announce(data.error || "");
+  } else if (form.matches("form[data-tips-post]") && ok) {
+    if (data.id) mine.add(data.id);
+    form.reset();
+    for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+    announce(de ? "Dein Tipp ist auf dem Board." : "Your tip is on the board.");
+  } else if ((form.matches("form[data-tips-connect]") || form.matches("form[data-tips-report]")) && ok) {
+    const note = document.createElement("span");
+    note.className = "muted";
+    note.setAttribute("role", "status");
+    note.textContent = data.message || "";
+    form.replaceWith(note);
+  }
+});
+
+document.addEventListener("bg:queued", (ev) => {
+  if (ev.target.matches("form[data-tips-post]")) ev.target.reset();
+});
+
+document.addEventListener("live:updated", (ev) => {
+  if (ev.detail.what === "tips") {
+    applyMarks(ev.target);
+    announce(de ? "Die Tipps wurden aktualisiert." : "The tips were updated.");
+  }
+});
+
+applyMarks(document);
