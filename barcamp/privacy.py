@@ -1,0 +1,176 @@
+"""Data protection: export an event, import it elsewhere, delete it, and purge old anonymous content.
+
+The rules live in ``privacy_data``. Anonymous questions and tips are purged
+``RETENTION_DAYS`` after an event's last day: by ``flask --app wsgi purge``
+(e.g. from cron) and by a background loop in each server process that runs
+every ``PURGE_INTERVAL`` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import click
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.exc import DataError, IntegrityError
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from . import privacy_data as pd
+from .extensions import csrf, db, limiter, socketio
+from .identity import event_or_404, facilitator_required, grant_facilitator
+from .models import Event
+
+bp = Blueprint("privacy", __name__, cli_group=None)
+log = logging.getLogger(__name__)
+
+IMPORT_MAX_BYTES = 16 * 1024 * 1024  # a large event's export; every other request stays under MAX_CONTENT_LENGTH
+
+
+class DeleteForm(FlaskForm):
+    confirm = StringField(
+        _l("Type the join code to confirm"), validators=[DataRequired(_l("Please type the join code."))]
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Export file (.json)"), validators=[FileRequired(_l("Please choose an export file."))])
+
+
+@bp.app_context_processor
+def _console_helpers():
+    def purge_on(event: Event):
+        return format_date(pd.purge_date(event, current_app.config["RETENTION_DAYS"]), "long")
+
+    return {"privacy_delete_form": lambda: DeleteForm(prefix="del", formdata=None), "privacy_purge_on": purge_on}
+
+
+@bp.get("/e/<slug>/facilitate/export.json")
+@facilitator_required
+def export(event):
+    """Download the whole event as JSON."""
+    body = json.dumps(pd.export_event(event), ensure_ascii=False, indent=1)
+    return current_app.response_class(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{event.slug}-export.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/e/<slug>/facilitate/delete")
+@facilitator_required
+def delete(event):
+    """Delete the event and all its data, after typing its join code."""
+    from .setup import render_console
+
+    form = DeleteForm(prefix="del")
+    if form.validate() and form.confirm.data.strip().upper() != event.join_code:
+        form.confirm.errors.append(_("That is not this event's join code."))
+    if form.errors:
+        return render_console(event, 400, privacy_delete=form)
+    slug_id = str(event.id)
+    pd.delete_event(event)
+    for key in ("att", "fac"):
+        session[key] = {k: v for k, v in session.get(key, {}).items() if k != slug_id}
+    flash(_("The event and all its data were deleted."), "success")
+    return redirect(url_for("events.index"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"], key_func=get_remote_address)
+@csrf.exempt  # checked below, once the larger upload limit applies
+def import_event():
+    """Create a new event from an export file; this browser becomes its facilitator."""
+    if request.method == "POST":
+        request.max_content_length = IMPORT_MAX_BYTES
+        if current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect()
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            data = json.loads(form.file.data.read().decode("utf-8"))
+            event, key = pd.import_event(data)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            form.file.errors.append(_("This file is not a barcamp export (it is not valid JSON)."))
+        except pd.ImportProblem as exc:
+            form.file.errors.append(_("This file cannot be imported: %(reason)s", reason=str(exc)))
+        except (IntegrityError, DataError):  # e.g. two cards for one attendee: the database says no
+            form.file.errors.append(_("This file cannot be imported: some of its rows contradict each other."))
+        else:
+            grant_facilitator(event, key)
+            session["new_key"] = key  # shown once on the next page
+            return redirect(url_for("events.created", slug=event.slug))
+    return render_template("privacy/import.html", form=form), 400 if form.errors else 200
+
+
+# --- retention ----------------------------------------------------------------
+
+
+def purge() -> dict[str, int]:
+    """Purge anonymous questions and tips of events past the retention period."""
+    return pd.purge_expired(current_app.config["RETENTION_DAYS"])
+
+
+@bp.cli.command("purge")
+def purge_command():
+    """Delete anonymous questions and tips of events that ended RETENTION_DAYS ago."""
+    counts = purge()
+    click.echo(f"Purged {counts['questions']} questions and {counts['tips']} tips of {counts['events']} events.")
+
+
+@bp.cli.command("export")
+@click.argument("slug")
+def export_command(slug):
+    """Print an event's export (JSON) to stdout."""
+    click.echo(json.dumps(pd.export_event(event_or_404(slug)), ensure_ascii=False, indent=1))
+
+
+@bp.cli.command("import")
+@click.argument("file", type=click.File("rb"))
+def import_command(file):
+    """Create an event from an export file and print its facilitator URL."""
+    from .cli import _urls
+
+    try:
+        event, key = pd.import_event(json.loads(file.read().decode("utf-8")))
+    except (ValueError, RecursionError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    attendee, facilitator = _urls(event, key)
+    click.echo(f"Attendees:   {attendee}\nFacilitator: {facilitator}  (keep this secret)")
+
+
+_loop_started = False
+
+
+@bp.before_app_request
+def _start_purge_loop():
+    """Start the hourly purge in this process on its first request (not in unit tests)."""
+    global _loop_started
+    if _loop_started or current_app.testing or not current_app.config.get("PURGE_INTERVAL"):
+        return
+    _loop_started = True
+    socketio.start_background_task(_purge_loop, current_app._get_current_object())
+
+
+def _purge_loop(app) -> None:
+    while True:
+        with app.app_context():
+            try:
+                counts = purge()
+                if counts["events"]:
+                    log.info("retention purge: %s", counts)
+            except Exception:  # keep the loop alive; the next round retries
+                log.exception("retention purge failed")
+            finally:
+                db.session.remove()
+        socketio.sleep(app.config["PURGE_INTERVAL"])
