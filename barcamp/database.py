@@ -24,17 +24,24 @@ _immediate: ContextVar[bool] = ContextVar("immediate", default=False)
 _after_commit: ContextVar[list | None] = ContextVar("after_commit", default=None)
 
 RETRIES = 6
+# How long one statement waits for a lock before the write is retried (ms). SQLite's
+# busy timeout and PostgreSQL's lock timeout are the same, so a stuck writer ends in a
+# friendly "send it again" on either database instead of a request that hangs.
+LOCK_TIMEOUT_MS = 5000
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _connection_settings(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
+        if type(dbapi_connection).__module__.startswith("psycopg"):
+            dbapi_connection.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+            dbapi_connection.commit()
         return
     # Let SQLAlchemy's "begin" hook below issue BEGIN itself.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
@@ -48,7 +55,7 @@ def _sqlite_begin(conn) -> None:
 
 def _retryable(exc: DBAPIError) -> bool:
     msg = str(exc.orig).lower()
-    return "locked" in msg or "busy" in msg or "deadlock" in msg or "serializ" in msg
+    return "locked" in msg or "lock timeout" in msg or "busy" in msg or "deadlock" in msg or "serializ" in msg
 
 
 def after_commit(callback) -> None:

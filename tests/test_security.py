@@ -457,31 +457,33 @@ def test_one_abusive_client_is_throttled_while_others_keep_voting(limited_server
     assert statuses.count(429) >= 50 and set(statuses) <= {200, 302, 429}
 
 
-# --- a busy SQLite database --------------------------------------------------------------
+# --- a busy database: another writer holds the lock ----------------------------------------
 
 
-def _hold_write_lock(db_path: str, seconds: float, ready: threading.Event):
-    import sqlite3
+def _hold_write_lock(database_url: str, seconds: float, ready: threading.Event):
+    """Hold the write lock that a vote needs: SQLite's database lock, PostgreSQL's table lock."""
+    if database_url.startswith("sqlite"):
+        import sqlite3
 
-    con = sqlite3.connect(db_path, isolation_level=None)
-    con.execute("BEGIN IMMEDIATE")
-    ready.set()
-    time.sleep(seconds)
-    con.execute("COMMIT")
-    con.close()
+        con = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        con.execute("BEGIN IMMEDIATE")
+        ready.set()
+        time.sleep(seconds)
+        con.execute("COMMIT")
+        con.close()
+        return
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://")) as con:
+        con.execute("LOCK TABLE vote IN EXCLUSIVE MODE")
+        ready.set()
+        time.sleep(seconds)
 
 
-@pytest.fixture
-def sqlite_only(database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite's single writer lock (PostgreSQL locks rows)")
-    return database_url.removeprefix("sqlite:///")
-
-
-def test_busy_sqlite_write_is_retried_until_it_succeeds(app, sqlite_only):
+def test_busy_database_write_is_retried_until_it_succeeds(app, database_url):
     world = build(app)
     ready = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(sqlite_only, 6.5, ready))
+    holder = threading.Thread(target=_hold_write_lock, args=(database_url, 6.5, ready))
     holder.start()
     ready.wait()
     r = world.clients["anonymous"].post(
@@ -493,13 +495,13 @@ def test_busy_sqlite_write_is_retried_until_it_succeeds(app, sqlite_only):
     assert r.status_code == 200 and r.get_json()["voted"] is True
 
 
-def test_sqlite_busy_beyond_retries_is_a_friendly_503(app, sqlite_only, monkeypatch):
+def test_database_busy_beyond_retries_is_a_friendly_503(app, database_url, monkeypatch):
     from barcamp import database
 
     world = build(app)
     monkeypatch.setattr(database, "RETRIES", 1)  # give up after one busy timeout instead of six
     ready = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(sqlite_only, 5.5, ready))
+    holder = threading.Thread(target=_hold_write_lock, args=(database_url, 5.5, ready))
     holder.start()
     ready.wait()
     url = f"/e/{world.slug}/pitches/{world.ids['pitch_id']}/vote"
