@@ -71,9 +71,17 @@ def revoke_facilitators(event_id: int) -> None:
 
 
 def tally(event_id: int, kind: str) -> None:
-    """Mark a tally as changed; the coalescing loop broadcasts it soon."""
-    _dirty.add((event_id, kind))
-    _ensure_loop()
+    """Mark a tally as changed once the write commits; the coalescing loop broadcasts it soon.
+
+    Marking only after the commit matters: a loop that ran between the mark and the
+    commit would read the old count, clear the mark, and never send the new one.
+    """
+
+    def mark():
+        _dirty.add((event_id, kind))
+        _ensure_loop()
+
+    after_commit(mark)
 
 
 def flush() -> int:
