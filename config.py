@@ -39,6 +39,8 @@ class Config:
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Re-sign the cookie only when it changes, not on every request (60 days from the last change).
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_SECURE = PREFERRED_URL_SCHEME == "https"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 60
     # Behind a reverse proxy, trust this many X-Forwarded-* hops.

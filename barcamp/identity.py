@@ -13,7 +13,7 @@ import hashlib
 import secrets
 
 from flask import abort, g, session
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .database import transaction
 from .extensions import db
@@ -82,6 +82,22 @@ def is_facilitator(event: Event) -> bool:
         link = db.session.get(FacilitatorLink, link_id) if link_id else None
         cache[event.id] = bool(link and link.event_id == event.id and link.revoked_at is None)
     return cache[event.id]
+
+
+_EVENT_ID = select(Event.id).where(Event.slug == bindparam("slug"))
+
+
+def event_id_or_404(slug: str) -> int:
+    """Just the id of the event with ``slug`` (the vote path needs no more), or a 404."""
+    event_id = db.session.scalar(_EVENT_ID, {"slug": slug})
+    if event_id is None:
+        abort(404)
+    return event_id
+
+
+def current_attendee_id(event_id: int) -> int | None:
+    """The attendee id this browser's cookie claims in an event, unchecked (callers check it)."""
+    return session.get("att", {}).get(str(event_id))
 
 
 def event_or_404(slug: str) -> Event:

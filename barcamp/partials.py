@@ -8,6 +8,10 @@ Feature modules register their partials with ``@partial("<name>")``.
 Partials are the same for every viewer, so a live fetch renders once and is
 served from a small in-process cache to every phone asking after the same
 change: an entry rendered after the change was announced (``at``) is fresh.
+A change to one item (a new or edited pitch) can instead carry that item's
+HTML in the ``changed`` message (``item`` and ``html``, rendered once per
+language by ``render_shared``), and pages swap it in without fetching anything:
+with thousands of phones, one broadcast is far cheaper than thousands of fetches.
 Shared renders carry no CSRF token (``csrf_input()`` is empty there); the
 page's JS sends the token in a header instead.
 """
@@ -17,8 +21,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from flask import Blueprint, abort, g, request
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_babel import force_locale, get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -77,6 +81,19 @@ def shared_render(name: str, event: Event, at: float = 0.0, fresh: bool = False)
         _cache.clear()
     _cache[key] = (now, html)
     return html
+
+
+def render_shared(template: str, **context) -> dict[str, str]:
+    """A template as every viewer sees it, once per language (for pushing one item live)."""
+    out = {}
+    g.shared_render = True
+    try:
+        for lang in current_app.config["LANGUAGES"]:
+            with force_locale(lang):
+                out[lang] = render_template(template, **context)
+    finally:
+        g.shared_render = False
+    return out
 
 
 @bp.get("/e/<slug>/live/<name>")

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from . import realtime
 from .api import section
-from .database import transaction
+from .database import after_commit, transaction
 from .errors import wants_json
 from .extensions import db, limiter
 from .identity import current_attendee, event_or_404, facilitator_required, is_facilitator
 from .models import Attendee, Event, Pitch, Question, Tag, Vote
-from .partials import partial
+from .partials import partial, render_shared
 from .votes import VotingForm, interest_counts, my_votes, public_counts, votes_left
 
 bp = Blueprint("pitches", __name__)
@@ -31,6 +32,20 @@ MAX_TAGS = 5
 
 
 # --- domain -----------------------------------------------------------------
+
+
+def _push_card(event_id: int, pitch_id: int, now: bool = False) -> None:
+    """Once committed, send every page the pitch's card (new or edited), rendered once."""
+
+    def push():
+        if not has_request_context():  # e.g. the demo loader: pages just reload the list
+            realtime.changed(event_id, "pitches", now=now)
+            return
+        event, pitch = db.session.get(Event, event_id), db.session.get(Pitch, pitch_id)
+        html = render_shared("pitches/_pitch.html", event=event, pitch=pitch, counts=public_counts(event))
+        realtime.changed(event_id, "pitches", now=now, item=f"pitch-{pitch_id}", html=html)
+
+    after_commit(push)
 
 
 def parse_tags(raw: str) -> list[str]:
@@ -83,7 +98,7 @@ def create_pitch(event: Event, attendee: Attendee | None, *, client_id: str | No
     pitch.tags = get_tags(event.id, tags)
     db.session.add(pitch)
     db.session.flush()
-    realtime.changed(event.id, "pitches", now=True)
+    _push_card(event.id, pitch.id, now=True)
     realtime.changed(event.id, "spotlight")
     realtime.changed(event.id, "pitchqueue", facilitators_only=True)
     return pitch
@@ -97,7 +112,7 @@ def update_pitch(pitch: Pitch, **fields) -> Pitch:
         setattr(pitch, key, value)
     if tags is not None:
         pitch.tags = get_tags(pitch.event_id, tags)
-    realtime.changed(pitch.event_id, "pitches")
+    _push_card(pitch.event_id, pitch.id)
     realtime.changed(pitch.event_id, "spotlight")
     realtime.changed(pitch.event_id, "pitchqueue", facilitators_only=True)
     return pitch
@@ -107,7 +122,10 @@ def update_pitch(pitch: Pitch, **fields) -> Pitch:
 def set_status(pitch: Pitch, status: str) -> None:
     """Withdraw, hide or restore a pitch (its votes stay, but no longer count)."""
     pitch.status = status
-    realtime.changed(pitch.event_id, "pitches")
+    if status == "active":  # restored: it goes back to its place in the list
+        realtime.changed(pitch.event_id, "pitches")
+    else:
+        realtime.changed(pitch.event_id, "pitches", gone=f"pitch-{pitch.id}")
     realtime.changed(pitch.event_id, "spotlight")
     realtime.changed(pitch.event_id, "pitchqueue", facilitators_only=True)
     realtime.tally(pitch.event_id, "votes")
@@ -143,7 +161,10 @@ def merge_pitches(keep: Pitch, duplicate: Pitch) -> int:
 def queue(event: Event) -> list[Pitch]:
     """The event's active pitches in the order they were pitched."""
     return db.session.scalars(
-        select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "active").order_by(Pitch.created_at, Pitch.id)
+        select(Pitch)
+        .where(Pitch.event_id == event.id, Pitch.status == "active")
+        .order_by(Pitch.created_at, Pitch.id)
+        .options(selectinload(Pitch.tags))  # one query for every card's tags, not one per card
     ).all()
 
 

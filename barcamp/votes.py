@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
@@ -22,8 +22,8 @@ from . import realtime
 from .database import transaction
 from .errors import wants_json
 from .extensions import db, limiter
-from .identity import current_attendee, event_or_404, facilitator_required
-from .models import Attendee, Event, Pitch, Vote
+from .identity import current_attendee, current_attendee_id, event_id_or_404, event_or_404, facilitator_required
+from .models import Attendee, Event, Pitch, Vote, utcnow
 from .security import local_url
 
 bp = Blueprint("votes", __name__)
@@ -85,28 +85,41 @@ class VoteResult:
     error: str | None = None
 
 
+# The hot path of a vote storm, as prepared statements: built once, so each vote
+# costs a few narrow queries and no ORM object loading.
+_LOCK_ATTENDEE = select(Attendee.id).where(Attendee.id == bindparam("a"), Attendee.event_id == bindparam("e"))
+_VOTING_STATE = (
+    select(Event.voting_open, Event.vote_budget, Pitch.status)
+    .join(Pitch, Pitch.event_id == Event.id)
+    .where(Pitch.id == bindparam("p"), Event.id == bindparam("e"))
+)
+_EXISTING = select(Vote.id).where(Vote.pitch_id == bindparam("p"), Vote.attendee_id == bindparam("a"))
+_USED = (
+    select(func.count(Vote.id))
+    .join(Pitch, Pitch.id == Vote.pitch_id)
+    .where(Vote.attendee_id == bindparam("a"), Pitch.status == "active")
+)
+_INSERT = insert(Vote)
+_DELETE = delete(Vote).where(Vote.id == bindparam("v"))
+
+
 @transaction
-def set_vote(event: Event, attendee: Attendee, pitch: Pitch, on: bool) -> VoteResult:
-    """Turn an attendee's vote on a pitch on or off, within voting rules and budget."""
-    # The hot path of a vote storm: a few narrow statements, no reloading of whole rows.
-    # Ids come from the identity keys, which stay readable while the objects are expired.
-    event_id, attendee_id, pitch_id = (inspect(o).identity[0] for o in (event, attendee, pitch))
+def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteResult | None:
+    """Turn an attendee's vote on a pitch on or off, within voting rules and budget.
+
+    Returns None if the pitch is not one of the event's (or the attendee not the event's).
+    """
+    ids = {"e": event_id, "a": attendee_id, "p": pitch_id}
     # Serialise one attendee's votes (PostgreSQL row lock; SQLite already holds
     # the write lock from BEGIN IMMEDIATE), so concurrent requests can't overspend.
-    db.session.scalar(select(Attendee.id).where(Attendee.id == attendee_id).with_for_update())
-    voting_open, budget, status = db.session.execute(
-        select(Event.voting_open, Event.vote_budget, Pitch.status)
-        .join(Pitch, Pitch.event_id == Event.id)
-        .where(Pitch.id == pitch_id)
-    ).one()
-    existing = db.session.scalar(select(Vote.id).where(Vote.pitch_id == pitch_id, Vote.attendee_id == attendee_id))
-    used = 0
-    if budget is not None:  # only a budget needs the attendee's other votes
-        used = db.session.scalar(
-            select(func.count(Vote.id))
-            .join(Pitch, Pitch.id == Vote.pitch_id)
-            .where(Vote.attendee_id == attendee_id, Pitch.status == "active")
-        )
+    if db.session.scalar(_LOCK_ATTENDEE.with_for_update(), ids) is None:
+        return None
+    row = db.session.execute(_VOTING_STATE, ids).one_or_none()
+    if row is None:
+        return None
+    voting_open, budget, status = row
+    existing = db.session.scalar(_EXISTING, ids)
+    used = db.session.scalar(_USED, ids) if budget is not None else 0  # only a budget needs the others
 
     def left(n: int) -> int | None:
         return None if budget is None else max(0, budget - n)
@@ -119,11 +132,11 @@ def set_vote(event: Event, attendee: Attendee, pitch: Pitch, on: bool) -> VoteRe
         if budget is not None and used >= budget:
             message = _("You have used all %(n)s of your votes. Take one back to vote here.", n=budget)
             return VoteResult(False, 0, message)
-        db.session.add(Vote(pitch_id=pitch_id, attendee_id=attendee_id))
+        db.session.execute(_INSERT, {"pitch_id": pitch_id, "attendee_id": attendee_id, "created_at": utcnow()})
         used += 1
         realtime.tally(event_id, "votes")
     elif not on and existing is not None:
-        db.session.execute(delete(Vote).where(Vote.id == existing))
+        db.session.execute(_DELETE, {"v": existing})
         used -= 1
         realtime.tally(event_id, "votes")
     return VoteResult(on, left(used))
@@ -155,13 +168,16 @@ class VotingForm(FlaskForm):
 @limiter.limit("120/minute")
 def vote(slug, pitch_id):
     """Tap "I'd attend" (on=1) or take it back (on=0)."""
-    event = event_or_404(slug)
-    pitch = db.session.get(Pitch, pitch_id)
-    if pitch is None or pitch.event_id != event.id:
-        return ({"error": _("This pitch does not exist.")}, 404) if wants_json() else ("", 404)
-    attendee = current_attendee(event, create=True)
+    event_id = event_id_or_404(slug)
     on = request.form.get("on", "1") == "1"
-    result = set_vote(event, attendee, pitch, on)
+    attendee_id = current_attendee_id(event_id)
+    result = set_vote(event_id, attendee_id, pitch_id, on) if attendee_id else None
+    if result is None and db.session.get(Pitch, pitch_id) is not None:
+        # A new browser (or a stale cookie): make its attendee, then vote.
+        attendee_id = current_attendee(db.session.get(Event, event_id), create=True).id
+        result = set_vote(event_id, attendee_id, pitch_id, on)
+    if result is None:
+        return ({"error": _("This pitch does not exist.")}, 404) if wants_json() else ("", 404)
     if wants_json():
         body = {
             "ok": result.error is None,

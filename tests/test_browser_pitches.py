@@ -126,3 +126,45 @@ def test_pitch_form_errors_show_next_to_field_and_offline_pitch_is_sent_once(liv
     )
     titles = [p["title"] for p in snapshot(live_server, slug)["pitches"]]
     assert titles == ["Mesh networks at events"]
+
+
+def test_new_edited_and_withdrawn_pitches_reach_a_phone_without_reloading_the_list(
+    live_server, new_context, phone_http
+):
+    """One broadcast carries the pitch's card (in the phone's language): nobody fetches the list."""
+    slug, _fac = live_server.create_event("Card Camp")
+    author = phone_http()
+    author.open(f"/e/{slug}")
+    first = author.post(
+        f"/e/{slug}/pitch", {"title": "Erster Pitch", "level": "everyone", "format": "talk", "language": "de"}
+    )
+    page = new_context("phone", locale="de-DE").new_page()
+    list_fetches = []
+    page.on("request", lambda r: "/live/pitches" in r.url and list_fetches.append(r.url))
+    page.goto(f"{live_server.url}/e/{slug}")
+    expect(page.locator("body[data-live=on]")).to_have_count(1)
+
+    fields = {"level": "beginner", "format": "workshop", "language": "en", "tags": "rust"}
+    second = author.post(f"/e/{slug}/pitch", {"title": "Rust for the curious", **fields}).json()["id"]
+    card = page.get_by_role("article", name="Rust for the curious")
+    expect(card).to_be_visible(timeout=3000)
+    expect(card).to_contain_text("Einsteigerfreundlich")  # rendered in the phone's language
+    expect(card).to_contain_text("#rust")
+    expect(card.get_by_role("button", name="Ich würde teilnehmen")).to_be_enabled()
+
+    author.post(f"/e/{slug}/pitches/{second}/edit", {"title": "Rust for the very curious", **fields})
+    expect(page.get_by_role("article", name="Rust for the very curious")).to_be_visible(timeout=3000)
+    expect(page.get_by_role("article", name="Rust for the curious")).to_have_count(0)
+
+    author.post(f"/e/{slug}/pitches/{first.json()['id']}/withdraw")
+    expect(page.get_by_role("article", name="Erster Pitch")).to_have_count(0, timeout=3000)
+    expect(page.locator("article[data-pitch]")).to_have_count(1)
+
+    # The card that arrived live works like one rendered with the page: the vote lands.
+    page.get_by_role("article", name="Rust for the very curious").get_by_role(
+        "button", name="Ich würde teilnehmen"
+    ).click()
+    expect(page.get_by_role("article", name="Rust for the very curious").locator("[data-tally]")).to_have_text("1")
+    page.wait_for_timeout(600)
+    assert snapshot(live_server, slug)["pitches"][0]["votes"] == 1
+    assert list_fetches == []

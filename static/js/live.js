@@ -53,6 +53,29 @@ function refreshAll() {
   names.forEach((n) => refresh(n, Math.random() * 3000, "fresh=1"));
 }
 
+function applyItem(msg) {
+  // A change to one item that carries its HTML (or says it is gone): swap it in place,
+  // no fetch. Anything this cannot place falls back to reloading the whole partial.
+  if (!msg.item && !msg.gone) return false;
+  for (const el of document.querySelectorAll(`[data-live="${msg.what}"]`)) {
+    const old = document.getElementById(msg.item || msg.gone);
+    if (old && !el.contains(old)) return false;
+    if (msg.gone) {
+      if (old) old.remove();
+      if (!el.querySelector("[id]")) return false; // the last one: let the server say "nothing here yet"
+    } else {
+      const html = msg.html[document.documentElement.lang] || msg.html.en;
+      const tpl = document.createElement("template");
+      tpl.innerHTML = html.trim();
+      if (old) old.replaceWith(tpl.content);
+      else if (el.querySelector(".empty")) return false;
+      else el.append(tpl.content);
+    }
+    el.dispatchEvent(new CustomEvent("live:updated", { bubbles: true, detail: { what: msg.what } }));
+  }
+  return true;
+}
+
 export function applyTally(kind, counts) {
   for (const el of document.querySelectorAll(`[data-tally="${kind}"]`)) {
     const n = counts[el.dataset.id];
@@ -136,7 +159,7 @@ function connect() {
   // A facilitator link was revoked: reconnect, and the server decides again which rooms we join.
   socket.on("rejoin", () => { socket.disconnect(); socket.connect(); });
   socket.on("changed", (msg) => {
-    refresh(msg.what, msg.now ? Math.random() * 200 : Math.random() * 800, msg.at ? `at=${msg.at}` : "");
+    if (!applyItem(msg)) refresh(msg.what, msg.now ? Math.random() * 200 : Math.random() * 800, msg.at ? `at=${msg.at}` : "");
     handlers.changed.forEach((fn) => fn(msg));
   });
   socket.on("tally", (msg) => {
