@@ -1,0 +1,155 @@
+"""Merge what the generator processes measured into one result, and print it."""
+
+from __future__ import annotations
+
+from .phones import HIST_MS
+
+TARGET_P99_MS = 1000
+
+
+def percentile(hist: list[int], q: float) -> float | None:
+    """The q-quantile (0..1) of a 1-ms histogram, in ms."""
+    total = sum(hist)
+    if not total:
+        return None
+    rank, seen = q * (total - 1), 0
+    for ms, n in enumerate(hist):
+        seen += n
+        if seen > rank:
+            return float(ms if ms < HIST_MS else HIST_MS)
+    return float(HIST_MS)
+
+
+def summarize(cfg: dict, joined: dict, workers: list[dict], storm: dict, server: dict) -> dict:
+    """One result dict (what ``--json`` writes) from the parts."""
+    hist = [sum(col) for col in zip(*(w["hist"] for w in workers), strict=True)]
+    http: dict[str, list[int]] = {}
+    statuses: dict[str, int] = {}
+    for part in [*workers, storm, {"http": joined["http"], "statuses": joined["statuses"]}]:
+        for kind, (ok, err) in part["http"].items():
+            tot = http.setdefault(kind, [0, 0])
+            tot[0] += ok
+            tot[1] += err
+        for code, n in part["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + n
+    requests = sum(ok + err for ok, err in http.values())
+    errors = sum(err for _ok, err in http.values())
+    db, acked = server["db_counts"], storm["acked"]
+    gen_cpu = [w["cpu"] / max(w["wall"], 1e-9) for w in workers] + [storm["cpu"] / max(storm["wall"], 1e-9)]
+    p99 = percentile(hist, 0.99)
+    result = {
+        "config": cfg,
+        "connect": {
+            "clients": joined["clients"],
+            "failed": joined["failed"],
+            "seconds": joined["seconds"],
+            "per_client_p50_ms": joined["p50_ms"],
+        },
+        "votes": {
+            "scheduled": storm["votes_scheduled"],
+            "acknowledged": sum(acked.values()),
+            "in_db": sum(db.get(pid, 0) for pid in acked),
+            "lost": sum(max(0, n - db.get(pid, 0)) for pid, n in acked.items()),
+            "double_counted": sum(max(0, db.get(pid, 0) - n) for pid, n in acked.items()),
+            "rate_achieved": sum(acked.values()) / cfg["duration"],
+            "late_sends": storm["late_sends"],
+            "http_p50_ms": round(storm["vote_http_p50"] * 1000, 1),
+            "http_p99_ms": round(storm["vote_http_p99"] * 1000, 1),
+        },
+        "mix": {kind: ok for kind, (ok, _err) in http.items() if kind in ("pitch", "question", "question vote")},
+        "latency_ms": {
+            "p50": percentile(hist, 0.5),
+            "p99": p99,
+            "max": round(max(w["max"] for w in workers) * 1000, 1),
+            "pairs": sum(w["pairs"] for w in workers),
+            "clients_p99_over_1s": sum(w["clients_late"] for w in workers),
+            "worst_client_share_over_1s": round(max(w["worst_late_share"] for w in workers), 4),
+        },
+        "updates_lost": {
+            "clients_differing_from_db": sum(w["clients_differ"] for w in workers),
+            "missing_counts": sum(w["missing"] for w in workers),
+            "counts_beyond_votes_sent": sum(w["unsent"] for w in workers),
+            "counts_going_down": sum(w["decreases"] for w in workers),
+            "disconnects": sum(w["disconnects"] for w in workers),
+        },
+        "http": {"requests": requests, "errors": errors, "error_rate": errors / requests if requests else 0.0},
+        "http_by_kind": http,
+        "http_error_codes": statuses,
+        "messages_per_client_per_s": sum(w["messages"] for w in workers)
+        / max(1, joined["clients"])
+        / max(1e-9, max(w["wall"] for w in workers)),
+        "server": {
+            "processes": cfg["processes"],
+            "database": server["database"],
+            "cpu_storm_percent": round(server["cpu_storm"] * 100, 1),
+            "cpu_peak_percent": round(server["cpu_peak"] * 100, 1),
+            "cpu_connect_seconds": round(server["cpu_connect"], 1),
+            "peak_rss_mb": round(server["rss_mb"], 1),
+            "db_locked_errors": server["db_locked"],
+            "tracebacks": server["tracebacks"],
+        },
+        "generator": {
+            "processes": len(workers) + 1,
+            "cpu_percent_total": round(sum(gen_cpu) * 100, 1),
+            "cpu_percent_busiest": round(max(gen_cpu) * 100, 1),
+            "loop_lag_p99_ms": round(max(w["lag_p99"] for w in workers) * 1000, 1),
+            "loop_lag_max_ms": round(max(w["lag_max"] for w in workers) * 1000, 1),
+        },
+    }
+    lost = result["updates_lost"]
+    result["passed"] = bool(
+        p99 is not None
+        and p99 <= TARGET_P99_MS
+        and result["latency_ms"]["clients_p99_over_1s"] == 0
+        and lost["clients_differing_from_db"] == 0
+        and lost["counts_beyond_votes_sent"] == 0
+        and result["votes"]["lost"] == 0
+        and result["votes"]["double_counted"] == 0
+        and errors == 0
+        and joined["failed"] == 0
+        and lost["disconnects"] == 0
+    )
+    return result
+
+
+def table(r: dict) -> str:
+    """The one summary table."""
+    c, v, lat, lost, srv, gen = r["config"], r["votes"], r["latency_ms"], r["updates_lost"], r["server"], r["generator"]
+    mix = r["mix"]
+
+    def ms(x):
+        return "n/a" if x is None else f"{x:,.0f} ms"
+
+    rows = [
+        ("setup", f"{c['phones']} phones + 1 projector, {c['processes']} process(es), {srv['database']}"),
+        ("storm", f"{c['rate']} votes/s for {c['duration']} s, {c['pitches']} pitches"),
+        ("time to connect all clients", f"{r['connect']['seconds']:.1f} s ({r['connect']['failed']} failed)"),
+        ("votes acknowledged / in DB", f"{v['acknowledged']:,} / {v['in_db']:,} ({v['rate_achieved']:.1f}/s)"),
+        ("votes lost / double-counted", f"{v['lost']} / {v['double_counted']}"),
+        (
+            "mixed in",
+            f"{mix.get('pitch', 0)} pitches, {mix.get('question', 0)} questions, "
+            f"{mix.get('question vote', 0)} question upvotes",
+        ),
+        ("vote → visible p50 / p99 / max", f"{ms(lat['p50'])} / {ms(lat['p99'])} / {ms(lat['max'])}"),
+        ("  measured over", f"{lat['pairs']:,} (client, vote) pairs"),
+        ("  clients with p99 > 1 s", f"{lat['clients_p99_over_1s']}"),
+        (
+            "updates lost",
+            f"{lost['clients_differing_from_db']} clients differ from DB "
+            f"({lost['missing_counts']} counts missing, {lost['disconnects']} disconnects)",
+        ),
+        ("HTTP errors", f"{r['http']['errors']} of {r['http']['requests']:,} ({r['http']['error_rate']:.2%})"),
+        ("vote request p50 / p99", f"{v['http_p50_ms']} / {v['http_p99_ms']} ms"),
+        ("server CPU (storm avg / peak)", f"{srv['cpu_storm_percent']}% / {srv['cpu_peak_percent']}% of a core"),
+        ("server peak RSS", f"{srv['peak_rss_mb']} MB per process"),
+        ('"database is locked"', f"{srv['db_locked_errors']}"),
+        (
+            "generator CPU (total / busiest)",
+            f"{gen['cpu_percent_total']}% / {gen['cpu_percent_busiest']}% in {gen['processes']} processes",
+        ),
+        ("generator loop lag p99 / max", f"{gen['loop_lag_p99_ms']} / {gen['loop_lag_max_ms']} ms"),
+        ("targets (p99 ≤ 1 s, 0 lost, 0 errors)", "PASS" if r["passed"] else "FAIL"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {val}" for k, val in rows)
