@@ -33,9 +33,23 @@ _loop_started = False
 stats = {"tally_broadcasts": 0}
 
 
-def room(event_id: int, facilitators: bool = False) -> str:
-    """Name of the Socket.IO room for an event (or its facilitators)."""
-    return f"ev:{event_id}:fac" if facilitators else f"ev:{event_id}"
+# Things only some pages show (the question wall, the tips board) go to a topic room
+# that those pages join (see sockets.py), so the thousands of phones on the pitch list
+# are not sent every question upvote. A change or tally whose name starts with a topic
+# belongs to it; everything else goes to the whole event.
+TOPICS = ("questions", "tip")
+
+
+def topic_of(name: str) -> str | None:
+    """The topic a change or tally named ``name`` belongs to, if any."""
+    return next((t for t in TOPICS if name.startswith(t)), None)
+
+
+def room(event_id: int, facilitators: bool = False, topic: str | None = None) -> str:
+    """Name of the Socket.IO room for an event (or its facilitators, or one topic)."""
+    if facilitators:
+        return f"ev:{event_id}:fac"
+    return f"ev:{event_id}:{topic}" if topic else f"ev:{event_id}"
 
 
 def counter(kind: str):
@@ -50,7 +64,7 @@ def counter(kind: str):
 
 def changed(event_id: int, what: str, facilitators_only: bool = False, **data) -> None:
     """Tell an event's pages that ``what`` changed, once the write has committed."""
-    target = room(event_id, facilitators_only)
+    target = room(event_id, facilitators_only, topic_of(what))
 
     def emit():
         # ``at`` lets pages ask for a render made after this change (see partials).
@@ -98,7 +112,7 @@ def flush() -> int:
             db.session.remove()
         socketio.emit("tally", {"kind": kind, "counts": full}, to=room(event_id, True))
         if public is not None:
-            socketio.emit("tally", {"kind": kind, "counts": public}, to=room(event_id))
+            socketio.emit("tally", {"kind": kind, "counts": public}, to=room(event_id, topic=topic_of(kind)))
         sent += 1
     stats["tally_broadcasts"] += sent
     return sent

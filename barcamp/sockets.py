@@ -9,12 +9,13 @@ from sqlalchemy import select
 from .extensions import db, socketio
 from .identity import is_facilitator
 from .models import Event
-from .realtime import room
+from .realtime import room, topic_of
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Join the event room named in the query string (and its facilitator room if allowed)."""
+    """Join the event room named in the query string, the topics the page shows
+    (``topics=questions,...``) and the facilitator room if allowed."""
     slug = request.args.get("event", "")
     if "\x00" in slug or len(slug) > 80:  # no such slug; PostgreSQL would refuse the NUL
         return False
@@ -22,6 +23,10 @@ def on_connect(auth=None):
     if event is None:
         return False
     join_room(room(event.id))
+    # The page names what it shows (its live partials and tallies); join those topics' rooms.
+    wanted = request.args.get("topics", "")[:500].split(",")
+    for topic in {topic_of(name) for name in wanted} - {None}:
+        join_room(room(event.id, topic=topic))
     if is_facilitator(event):
         join_room(room(event.id, facilitators=True))
     db.session.remove()

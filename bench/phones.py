@@ -30,6 +30,12 @@ LATE = 1.0  # seconds: a vote later than this on a client counts against that cl
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 LIVE_TAG_RE = re.compile(r"<[^>]*\bdata-live=\"[^\"]+\"[^>]*>")
 ATTR_RE = re.compile(r'\b(data-live|data-src|data-refresh-on-tally)="([^"]*)"')
+TOPICS_RE = re.compile(r'\bdata-(?:live|tally|topics)="([^"]*)"')
+
+
+def page_topics(page: str) -> str:
+    """What live.js tells the server the page shows: its live partials, tallies and topics."""
+    return ",".join(sorted({name for names in TOPICS_RE.findall(page) for name in names.split()}))
 
 
 def live_specs(page: str, slug: str) -> list[tuple[str, str, str]]:
@@ -121,7 +127,13 @@ class Worker:
         counts = self.http.setdefault("socket", [0, 0])
         try:
             phone.sock = await connect(
-                self.host, phone.port, self.slug, cookie_header(phone.jar), self.on_event, self.on_close
+                self.host,
+                phone.port,
+                self.slug,
+                cookie_header(phone.jar),
+                self.on_event,
+                self.on_close,
+                topics=page_topics(page),
             )
         except (TimeoutError, OSError, ConnectionError):
             counts[1] += 1

@@ -21,7 +21,7 @@ import os
 import re
 import time
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 COOKIE_RE = re.compile(r"^\s*([^=;\s]+)=([^;]*)")
 
@@ -223,7 +223,14 @@ class SocketIO(asyncio.Protocol):
 
 
 async def connect(
-    host: str, port: int, slug: str, cookie: str, on_event: Callable, on_close=None, timeout: float = 30.0
+    host: str,
+    port: int,
+    slug: str,
+    cookie: str,
+    on_event: Callable,
+    on_close=None,
+    timeout: float = 30.0,
+    topics: str = "",
 ) -> SocketIO:
     """Open a Socket.IO connection to an event's room; returns once the server accepted it."""
     loop = asyncio.get_running_loop()
@@ -232,7 +239,7 @@ async def connect(
         loop.create_connection(lambda: SocketIO(on_event, on_close), host, port), timeout
     )
     lines = [
-        f"GET /socket.io/?event={slug}&EIO=4&transport=websocket HTTP/1.1",
+        f"GET /socket.io/?event={slug}&topics={quote(topics)}&EIO=4&transport=websocket HTTP/1.1",
         f"Host: {host}:{port}",
         f"Origin: http://{host}:{port}",
         "Upgrade: websocket",

@@ -129,8 +129,9 @@ def socket_client(app):
 
     clients = []
 
-    def make(http_client, slug):
-        sc = socketio.test_client(app, flask_test_client=http_client, query_string=f"event={slug}")
+    def make(http_client, slug, topics="questions,tips"):
+        query = f"event={slug}&topics={topics}"
+        sc = socketio.test_client(app, flask_test_client=http_client, query_string=query)
         clients.append(sc)
         return sc
 

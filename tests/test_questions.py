@@ -635,3 +635,29 @@ def test_demo_event_has_about_15_questions_in_german_and_english(app, client):
     assert all(q["votes"] > 0 for q in questions)
     wall = client.get("/e/demo/questions").get_data(as_text=True)
     assert "Darf ich eine Session anbieten" in wall and "Answered (" in wall
+
+
+def test_question_news_reaches_only_pages_that_show_questions(app, client, make_client, event_factory, socket_client):
+    """Phones on the pitch list are not sent question upvotes; the wall and the projector are."""
+    slug, _ = event_factory()
+    ask(client, slug, "Wo ist Raum 2?")
+    q = only_question(app)
+    on_pitch_list, on_wall = make_client(), make_client()
+    for phone in (on_pitch_list, on_wall):
+        phone.get(f"/e/{slug}")
+    home_sock = socket_client(on_pitch_list, slug, topics="pitches,votes,grid")
+    wall_sock = socket_client(on_wall, slug, topics="questions")
+    for sock in (home_sock, wall_sock):
+        sock.get_received()
+
+    make_client().post(f"/e/{slug}/questions/{q.id}/vote", data={"on": "1"})
+    ask(client, slug, "Gibt es Kaffee?")
+    with app.app_context():
+        realtime.flush()
+
+    heard_at_home = [m["name"] for m in home_sock.get_received()]
+    heard_at_wall = [
+        (m["name"], m["args"][0].get("kind") or m["args"][0].get("what")) for m in wall_sock.get_received()
+    ]
+    assert heard_at_home == []
+    assert ("tally", "questions") in heard_at_wall and ("changed", "questions") in heard_at_wall

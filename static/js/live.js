@@ -138,7 +138,10 @@ document.addEventListener("submit", async (ev) => {
 // --- the socket -----------------------------------------------------------
 function connect() {
   if (!slug || typeof io === "undefined") return;
-  const socket = io({ query: { event: slug }, transports: ["websocket", "polling"], tryAllTransports: true });
+  // What this page shows: the server sends topic-only news (question upvotes, tips) just to pages showing it.
+  const shown = [...document.querySelectorAll("[data-live],[data-tally]")].map((el) => el.dataset.live || el.dataset.tally);
+  const topics = [...new Set([...(document.body.dataset.topics || "").split(" "), ...shown])].filter(Boolean).join(",");
+  const socket = io({ query: { event: slug, topics }, transports: ["websocket", "polling"], tryAllTransports: true });
   let wasConnected = false;
   socket.on("connect", () => {
     status("");
