@@ -34,7 +34,7 @@ class Config:
     # Allowed Socket.IO origins; empty means "same origin only" (engineio's default).
     SOCKETIO_ORIGINS = [o for o in os.environ.get("SOCKETIO_ORIGINS", "").split(",") if o]
     # Seconds between coalesced tally broadcasts per event.
-    TALLY_INTERVAL = float(os.environ.get("TALLY_INTERVAL", "0.5"))
+    TALLY_INTERVAL = float(os.environ.get("TALLY_INTERVAL", "0.4"))
     MAX_CONTENT_LENGTH = 256 * 1024
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SESSION_COOKIE_HTTPONLY = True
