@@ -156,9 +156,16 @@ def test_new_edited_and_withdrawn_pitches_reach_a_phone_without_reloading_the_li
     expect(page.get_by_role("article", name="Rust for the very curious")).to_be_visible(timeout=3000)
     expect(page.get_by_role("article", name="Rust for the curious")).to_have_count(0)
 
+    # A card arriving live is escaped like any other: markup in a title stays text.
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    author.post(f"/e/{slug}/pitch", {"title": '<img src=x onerror="alert(1)">', **fields})
+    expect(page.get_by_role("article", name='<img src=x onerror="alert(1)">')).to_be_visible(timeout=3000)
+    assert page.locator("article img").count() == 0 and dialogs == []
+
     author.post(f"/e/{slug}/pitches/{first.json()['id']}/withdraw")
     expect(page.get_by_role("article", name="Erster Pitch")).to_have_count(0, timeout=3000)
-    expect(page.locator("article[data-pitch]")).to_have_count(1)
+    expect(page.locator("article[data-pitch]")).to_have_count(2)
 
     # The card that arrived live works like one rendered with the page: the vote lands.
     page.get_by_role("article", name="Rust for the very curious").get_by_role(
