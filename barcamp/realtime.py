@@ -101,8 +101,11 @@ def tally(event_id: int, kind: str) -> None:
 def flush() -> int:
     """Broadcast every dirty tally once, with counts read from the database."""
     sent = 0
-    while _dirty:
-        event_id, kind = _dirty.pop()
+    # Only what was dirty when the flush began: writes committing meanwhile wait for the next one,
+    # so a busy event still gets at most one broadcast per kind per interval.
+    batch = list(_dirty)
+    _dirty.difference_update(batch)
+    for event_id, kind in batch:
         try:
             public, full = _counters[kind](event_id)
         except Exception:  # keep the loop alive; the next change retries
