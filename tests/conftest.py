@@ -8,6 +8,7 @@ Under CI=true, a missing browser, PostgreSQL or Redis fails instead of skipping.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -85,9 +86,9 @@ def database_url(tmp_path_factory):
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
-@pytest.fixture
-def app(database_url):
-    """The app on a clean schema."""
+@contextlib.contextmanager
+def fresh_app(database_url: str):
+    """The app on a clean schema (for fixtures of any scope)."""
     from barcamp import create_app, realtime
     from barcamp.extensions import db
 
@@ -109,6 +110,13 @@ def app(database_url):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    """The app on a clean schema."""
+    with fresh_app(database_url) as app:
+        yield app
 
 
 @pytest.fixture

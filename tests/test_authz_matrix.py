@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import fresh_app
 from tests.world import ROLES, build, dump
 
 ANY = frozenset(ROLES)
@@ -146,27 +147,8 @@ def _routes(app) -> dict[str, list]:
 @pytest.fixture(scope="module")
 def matrix_app(database_url):
     """One app for the whole matrix; every case builds its own events in it."""
-    from barcamp import create_app
-    from barcamp.extensions import db
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "test",
-            "SERVER_NAME": "barcamp.test",
-        }
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with fresh_app(database_url) as app:
+        yield app
 
 
 def test_every_route_is_classified(matrix_app):

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RoutingException
 
+from tests.conftest import fresh_app
 from tests.test_authz_matrix import ACCESS
 from tests.world import build, cross_event_links, dump
 
@@ -74,27 +75,8 @@ class Forms(HTMLParser):
 
 @pytest.fixture(scope="module")
 def fuzz_app(database_url):
-    from barcamp import create_app
-    from barcamp.extensions import db
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "test",
-            "SERVER_NAME": "barcamp.test",
-        }
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with fresh_app(database_url) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
