@@ -10,7 +10,7 @@ served from a small in-process cache to every phone asking after the same
 change: an entry rendered after the change was announced (``at``) is fresh.
 A change to one item (a new or edited pitch) can instead carry that item's
 HTML in the ``changed`` message (``item`` and ``html``, rendered once per
-language by ``render_shared``), and pages swap it in without fetching anything:
+language by ``render_item``), and pages swap it in without fetching anything:
 with thousands of phones, one broadcast is far cheaper than thousands of fetches.
 Shared renders carry no CSRF token (``csrf_input()`` is empty there); the
 page's JS sends the token in a header instead.
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import force_locale, get_locale
@@ -63,6 +64,16 @@ def csrf_input() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
 
 
+@contextmanager
+def _as_everyone():
+    """Render for every viewer: no per-browser parts such as the CSRF field."""
+    g.shared_render = True
+    try:
+        yield
+    finally:
+        g.shared_render = False
+
+
 def shared_render(name: str, event: Event, at: float = 0.0, fresh: bool = False) -> str:
     """A partial's HTML as every viewer sees it, rendered once per change."""
     # Query arguments select a variant of the partial (e.g. one session's question wall, sorted by new).
@@ -72,27 +83,21 @@ def shared_render(name: str, event: Event, at: float = 0.0, fresh: bool = False)
     hit = _cache.get(key)
     if hit and not fresh and hit[0] >= at and now - hit[0] < MAX_AGE:
         return hit[1]
-    g.shared_render = True
-    try:
+    with _as_everyone():
         html = _renderers[name](event)
-    finally:
-        g.shared_render = False
     if len(_cache) > 5000:
         _cache.clear()
     _cache[key] = (now, html)
     return html
 
 
-def render_shared(template: str, **context) -> dict[str, str]:
-    """A template as every viewer sees it, once per language (for pushing one item live)."""
-    out = {}
-    g.shared_render = True
-    try:
+def render_item(template: str, **context) -> dict[str, str]:
+    """One item as every viewer sees it, once per language (for pushing it live)."""
+    with _as_everyone():
+        out = {}
         for lang in current_app.config["LANGUAGES"]:
             with force_locale(lang):
                 out[lang] = render_template(template, **context)
-    finally:
-        g.shared_render = False
     return out
 
 

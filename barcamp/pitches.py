@@ -20,7 +20,7 @@ from .errors import wants_json
 from .extensions import db, limiter
 from .identity import current_attendee, event_or_404, facilitator_required, is_facilitator
 from .models import Attendee, Event, Pitch, Question, Tag, Vote
-from .partials import partial, render_shared
+from .partials import partial, render_item
 from .votes import VotingForm, interest_counts, my_votes, public_counts, votes_left
 
 bp = Blueprint("pitches", __name__)
@@ -42,7 +42,7 @@ def _push_card(event_id: int, pitch_id: int, now: bool = False) -> None:
             realtime.changed(event_id, "pitches", now=now)
             return
         event, pitch = db.session.get(Event, event_id), db.session.get(Pitch, pitch_id)
-        html = render_shared("pitches/_pitch.html", event=event, pitch=pitch, counts=public_counts(event))
+        html = render_item("pitches/_pitch.html", event=event, pitch=pitch, counts=public_counts(event))
         realtime.changed(event_id, "pitches", now=now, item=f"pitch-{pitch_id}", html=html)
 
     after_commit(push)
