@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         cors_allowed_origins=security.socket_origins(app.config["SOCKETIO_ORIGINS"]),
         max_http_buffer_size=64 * 1024,
     )
+    app.wsgi_app = sockets.without_compression(app.wsgi_app)
 
     from . import api, cli, errors, events, grid, partials, pitches, questions, security, setup, tips, votes
 

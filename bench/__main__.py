@@ -73,6 +73,7 @@ def run(args) -> dict:
             "question_rate": args.question_rate,
             "question_vote_rate": args.question_vote_rate,
             "join_concurrency": args.join_concurrency,
+            "deflate": not args.no_deflate,
         }
         # Phone i talks to process i % K (as nginx ip_hash spreads phones); the projector is one more client.
         clients = [(i, servers.ports[i % args.processes], f"/e/{slug}") for i in range(args.phones)]
@@ -156,6 +157,7 @@ def run(args) -> dict:
             "question_rate": args.question_rate,
             "question_vote_rate": args.question_vote_rate,
             "generators": generators,
+            "deflate": cfg["deflate"],
         }
         result = report.summarize(config, joined, workers, storm_result, server)
         result["logs"] = str(servers.tmp)
@@ -206,6 +208,7 @@ def parse(argv=None):
     p.add_argument("--redis", help="Redis URL for the Socket.IO message queue")
     p.add_argument("--generators", type=int, default=0, help="load-generator processes (default: 1 per 1000 phones)")
     p.add_argument("--join-concurrency", type=int, default=20, help="phones joining at once per generator")
+    p.add_argument("--no-deflate", action="store_true", help="phones don't offer websocket compression (browsers do)")
     p.add_argument("--settle", type=float, default=3.0, help="seconds to wait for the last tallies")
     p.add_argument("--ceiling", action="store_true", help="search the largest N that meets the targets")
     p.add_argument("--step", type=int, default=250, help="resolution of --ceiling")

@@ -40,3 +40,17 @@ def test_room_rename_reaches_projector_and_phone_live(live_server, new_context):
     # no reload happened: the page was updated in place
     assert phone.evaluate("performance.getEntriesByType('navigation').length") == 1
     expect(phone.locator("html")).to_have_attribute("lang", re.compile("de"))
+
+
+def test_phone_websocket_is_uncompressed_though_chromium_offers_deflate(live_server, new_context):
+    """Chromium offers permessage-deflate; the server declines it (a compressor per phone costs
+    ~300 KB and CPU on every message, see sockets.without_compression), and live updates still work."""
+    slug, _fac_url = live_server.create_event("Plain Socket Camp")
+    phone = new_context("phone").new_page()
+    phone.goto(f"{live_server.url}/e/{slug}")
+    expect(phone.locator("body[data-live=on]")).to_have_count(1)
+    transport = phone.evaluate(
+        "(() => { const t = window.barcampSocket.io.engine.transport;"
+        " return {name: t.name, extensions: t.ws.extensions}; })()"
+    )
+    assert transport == {"name": "websocket", "extensions": ""}
