@@ -513,3 +513,35 @@ def test_database_busy_beyond_retries_is_a_friendly_503(app, database_url, monke
     assert r.status_code == 503 and "send it again" in r.get_json()["error"]
     r = world.clients["anonymous"].post(url, data={"on": "1"}, headers={"Accept": "application/json"})
     assert r.status_code == 200
+
+
+def test_swept_memory_storage_counts_per_window_and_forgets_expired_windows(monkeypatch):
+    """The single-process rate-limit storage: counts within a window, starts over after it,
+    and drops expired windows (so thousands of phones don't grow it forever)."""
+    from limits import RateLimitItemPerSecond
+    from limits.storage import storage_from_string
+    from limits.strategies import FixedWindowRateLimiter
+
+    from barcamp.extensions import SweptMemoryStorage
+
+    storage = storage_from_string("swept-memory://")
+    assert isinstance(storage, SweptMemoryStorage)
+    limiter = FixedWindowRateLimiter(storage)
+    two_per_second = RateLimitItemPerSecond(2)
+    assert limiter.hit(two_per_second, "alice") and limiter.hit(two_per_second, "alice")
+    assert not limiter.hit(two_per_second, "alice")
+    assert limiter.hit(two_per_second, "bob")  # someone else has their own window
+    remaining = limiter.get_window_stats(two_per_second, "alice")
+    assert remaining.remaining == 0 and remaining.reset_time > time.time()
+
+    clock = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    clock[0] += 1.5  # the window has passed: alice may go again
+    assert storage.get("LIMITER/alice/2/1/second") == 0
+    assert limiter.hit(two_per_second, "alice")
+    assert any("bob" in k for k in storage.windows)  # not swept yet: sweeps are rare
+    clock[0] += storage.SWEEP_EVERY
+    assert limiter.hit(two_per_second, "alice")  # this hit sweeps the expired windows
+    assert [k for k in storage.windows if "bob" in k] == []
+    storage.clear(next(iter(storage.windows)))
+    assert storage.windows == {} and storage.reset() == 0
