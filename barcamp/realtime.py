@@ -4,11 +4,14 @@ Two kinds of messages reach browsers in an event's room:
 
 * ``changed`` ``{"what": ..., ...}``: something was added, edited or moved;
   pages reload the server-rendered partials that show ``what``.
-* ``tally`` ``{"kind": ..., "counts": {id: n}}``: counts (votes, upvotes,
+* ``tally`` ``{"kind": ..., "counts": {id: n}, "at": t}``: counts (votes, upvotes,
   "helpful") for the items that changed. Tallies are coalesced: writes only
   mark an event dirty, and a background loop broadcasts at most once per
   ``TALLY_INTERVAL`` per event, reading the counts from the database (the
   truth), so the cost follows the number of clients, not the number of votes.
+  ``at`` is when the counts were read, on the database's clock: with several
+  processes, two tallies can cross on their way through Redis, and pages keep
+  the newer one (a count must not flicker back down).
 
 Everything is announced only after the write committed (see ``database``).
 """
@@ -20,6 +23,7 @@ import time
 from collections.abc import Callable
 
 from flask import current_app
+from sqlalchemy import text
 
 from .database import after_commit
 from .extensions import db, socketio
@@ -107,18 +111,32 @@ def flush() -> int:
     _dirty.difference_update(batch)
     for event_id, kind in batch:
         try:
+            at = _clock()  # before the read: a later ``at`` never carries older counts
             public, full = _counters[kind](event_id)
         except Exception:  # keep the loop alive; the next change retries
             log.exception("reading %s tally failed", kind)
             continue
         finally:
             db.session.remove()
-        socketio.emit("tally", {"kind": kind, "counts": full}, to=room(event_id, True))
+        socketio.emit("tally", {"kind": kind, "counts": full, "at": at}, to=room(event_id, True))
         if public is not None:
-            socketio.emit("tally", {"kind": kind, "counts": public}, to=room(event_id, topic=topic_of(kind)))
+            socketio.emit("tally", {"kind": kind, "counts": public, "at": at}, to=room(event_id, topic=topic_of(kind)))
         sent += 1
     stats["tally_broadcasts"] += sent
     return sent
+
+
+def _clock() -> float:
+    """Start the read of a tally and say when: on the database server's clock, which every process
+    shares (SQLite: this machine's, before the read transaction's first statement takes its snapshot).
+
+    On PostgreSQL the read is one REPEATABLE READ snapshot, taken by the very statement that reads
+    the clock, so a later ``at`` can't come with older counts, however the greenlet is delayed.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return float(db.session.scalar(text("SELECT EXTRACT(EPOCH FROM clock_timestamp())")))
+    return time.time()
 
 
 def _ensure_loop() -> None:

@@ -49,7 +49,20 @@ def live_specs(page: str, slug: str) -> list[tuple[str, str, str]]:
 
 
 class Phone:
-    __slots__ = ("i", "port", "path", "jar", "csrf", "sock", "seen", "late", "samples", "specs", "refreshing")
+    __slots__ = (
+        "i",
+        "port",
+        "path",
+        "jar",
+        "csrf",
+        "sock",
+        "seen",
+        "late",
+        "samples",
+        "specs",
+        "refreshing",
+        "tally_at",
+    )
 
     def __init__(self, i: int, port: int, path: str, pitches: int):
         self.i, self.port, self.path = i, port, path
@@ -60,6 +73,7 @@ class Phone:
         self.late = self.samples = 0
         self.specs: list[tuple[str, str, str]] = []
         self.refreshing: set[str] = set()
+        self.tally_at: dict[str, float] = {}  # kind -> "at" of the newest tally applied, as live.js keeps
 
 
 class Worker:
@@ -73,7 +87,7 @@ class Worker:
         self.phones = [Phone(i, port, path, len(self.index)) for i, port, path in phones]
         self.hist = [0] * (HIST_MS + 1)
         self.max = 0.0
-        self.pairs = self.unsent = self.decreases = 0
+        self.pairs = self.unsent = self.decreases = self.stale = 0
         self.http = {}  # kind -> [ok, errors]
         self.statuses: dict[str, int] = {}
         self.messages = self.disconnects = 0
@@ -134,6 +148,7 @@ class Worker:
                 self.on_event,
                 self.on_close,
                 topics=page_topics(page),
+                deflate=self.cfg["deflate"],
             )
         except (TimeoutError, OSError, ConnectionError):
             counts[1] += 1
@@ -162,6 +177,12 @@ class Worker:
         name, data, pairs = parsed
         phone = sock.owner
         if name == "tally":
+            # Like live.js: a tally read before the one already shown (crossed on the way) is ignored.
+            kind, at = data.get("kind"), data.get("at", 0.0)
+            if at < phone.tally_at.get(kind, 0.0):
+                self.stale += 1
+                return
+            phone.tally_at[kind] = at
             if pairs:
                 self.meter(phone, pairs, now)
             for what, _src, kind in phone.specs:
@@ -249,7 +270,9 @@ class Worker:
             "pairs": self.pairs,
             "unsent": self.unsent,
             "decreases": self.decreases,
+            "stale": self.stale,
             "clients": len(connected),
+            "compressed": sum(1 for p in connected if p.sock.inflater is not None),
             "clients_differ": len(differ),
             "missing": sum(max(0, t - s) for p in differ for t, s in zip(truth, p.seen, strict=True)),
             "clients_late": sum(1 for p in connected if p.samples and p.late > 0.01 * p.samples),

@@ -44,6 +44,8 @@ def summarize(cfg: dict, joined: dict, workers: list[dict], storm: dict, server:
             "failed": joined["failed"],
             "seconds": joined["seconds"],
             "per_client_p50_ms": joined["p50_ms"],
+            "deflate_offered": cfg["deflate"],
+            "deflate_accepted": sum(w["compressed"] for w in workers),
         },
         "votes": {
             "scheduled": storm["votes_scheduled"],
@@ -70,6 +72,7 @@ def summarize(cfg: dict, joined: dict, workers: list[dict], storm: dict, server:
             "missing_counts": sum(w["missing"] for w in workers),
             "counts_beyond_votes_sent": sum(w["unsent"] for w in workers),
             "counts_going_down": sum(w["decreases"] for w in workers),
+            "older_tallies_ignored": sum(w["stale"] for w in workers),
             "disconnects": sum(w["disconnects"] for w in workers),
         },
         "http": {"requests": requests, "errors": errors, "error_rate": errors / requests if requests else 0.0},
@@ -124,6 +127,12 @@ def table(r: dict) -> str:
         ("setup", f"{c['phones']} phones + 1 projector, {c['processes']} process(es), {srv['database']}"),
         ("storm", f"{c['rate']} votes/s for {c['duration']} s, {c['pitches']} pitches"),
         ("time to connect all clients", f"{r['connect']['seconds']:.1f} s ({r['connect']['failed']} failed)"),
+        (
+            "websocket compression",
+            f"offered by phones, accepted on {r['connect']['deflate_accepted']:,} connections"
+            if r["connect"]["deflate_offered"]
+            else "not offered by phones (--no-deflate)",
+        ),
         ("votes acknowledged / in DB", f"{v['acknowledged']:,} / {v['in_db']:,} ({v['rate_achieved']:.1f}/s)"),
         ("votes lost / double-counted", f"{v['lost']} / {v['double_counted']}"),
         (
@@ -137,7 +146,8 @@ def table(r: dict) -> str:
         (
             "updates lost",
             f"{lost['clients_differing_from_db']} clients differ from DB "
-            f"({lost['missing_counts']} counts missing, {lost['disconnects']} disconnects)",
+            f"({lost['missing_counts']} counts missing, {lost['counts_going_down']} going down, "
+            f"{lost['disconnects']} disconnects)",
         ),
         ("HTTP errors", f"{r['http']['errors']} of {r['http']['requests']:,} ({r['http']['error_rate']:.2%})"),
         ("vote request p50 / p99", f"{v['http_p50_ms']} / {v['http_p99_ms']} ms"),

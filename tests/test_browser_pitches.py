@@ -175,3 +175,32 @@ def test_new_edited_and_withdrawn_pitches_reach_a_phone_without_reloading_the_li
     page.wait_for_timeout(600)
     assert snapshot(live_server, slug)["pitches"][0]["votes"] == 1
     assert list_fetches == []
+
+
+def test_a_tally_read_before_the_one_shown_does_not_turn_the_count_back(live_server, new_context):
+    """With several server processes two tallies can cross on their way (realtime.py): the page keeps
+    the one read last, by its ``at``, and a real tally that follows still applies."""
+    slug, _fac_url = live_server.create_event("Crossing Camp")
+    phone = new_context("phone").new_page()
+    phone.goto(f"{live_server.url}/e/{slug}")
+    expect(phone.locator("body[data-live=on]")).to_have_count(1)
+    phone.get_by_role("link", name="Pitch a session").click()
+    phone.get_by_label("Title").fill("Clocks and crossings")
+    phone.get_by_role("button", name="Send my pitch").click()
+    card = phone.get_by_role("article", name="Clocks and crossings")
+    count = card.locator("[data-tally]")
+    expect(count).to_have_text("0")
+    pid = count.get_attribute("data-id")
+
+    phone.evaluate(
+        """(id) => {
+          const fire = (msg) => window.barcampSocket.listeners("tally").forEach((fn) => fn(msg));
+          const now = Date.now() / 1000;
+          fire({kind: "votes", counts: {[id]: 7}, at: now - 10});
+          fire({kind: "votes", counts: {[id]: 5}, at: now - 20});  // read earlier, arrived later
+        }""",
+        pid,
+    )
+    expect(count).to_have_text("7")
+    card.get_by_role("button", name="I'd attend").click()
+    expect(count).to_have_text("1", timeout=3000)  # the server's tally, read now, wins again

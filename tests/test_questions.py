@@ -11,6 +11,7 @@ from sqlalchemy import select
 from barcamp import realtime
 from barcamp.extensions import db
 from barcamp.models import Event, Pitch, Question, QuestionReport, QuestionVote
+from tests.conftest import tallies_of
 
 JSON = {"Accept": "application/json"}
 IP, UA, NAME = "203.0.113.77", "ShyPhone/1.0 (quiet-newcomer-agent)", "Zelda Quietname"
@@ -287,7 +288,7 @@ def test_upvote_toggles_once_per_attendee(app, client, make_client, event_factor
     assert votes() == 2
     with app.app_context():
         realtime.flush()
-    tallies = [m["args"][0] for m in sock.get_received() if m["name"] == "tally"]
+    tallies = tallies_of(sock.get_received())
     assert tallies == [{"kind": "questions", "counts": {str(q.id): 2}}]
     voter.post(url, data={"on": "0"})
     voter.post(url, data={"on": "0"})
@@ -550,7 +551,7 @@ def test_wall_tab_and_german_translation(client, event_factory):
 # --- rate limiting --------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["memory://", "redis"])
+@pytest.fixture(params=["swept-memory://", "redis"])
 def limited_app(request, database_url):
     """The app with rate limiting on, on in-memory or Redis storage."""
     from barcamp import create_app

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from barcamp import realtime
 from barcamp.extensions import db
 from barcamp.models import Attendee, BoardReport, Connection, Event, Tip, TipCard, TipMark, card_tag
+from tests.conftest import tallies_of
 
 JSON = {"Accept": "application/json"}
 
@@ -297,7 +298,7 @@ def test_helpful_counts_once_per_attendee_and_is_tallied(app, client, make_clien
     fan2 = make_client()
     fan2.post(f"/e/{slug}/tips/{tid}/mark", data={"kind": "helpful"})  # no-JS toggle
     assert flush(app) >= 1
-    tallies = [m["args"][0] for m in ws.get_received() if m["name"] == "tally"]
+    tallies = tallies_of(ws.get_received())
     assert tallies == [{"kind": "tips", "counts": {str(tid): 2}}]
     html = live(watcher, slug, "tips")
     assert re.search(rf'data-tally="tips" data-id="{tid}">2<', html)

@@ -136,6 +136,7 @@ document.addEventListener("submit", async (ev) => {
 });
 
 // --- the socket -----------------------------------------------------------
+const tallyAt = {}; // kind -> "at" of the newest tally applied
 function connect() {
   if (!slug || typeof io === "undefined") return;
   // What this page shows: the server sends topic-only news (question upvotes, tips) just to pages showing it.
@@ -166,6 +167,9 @@ function connect() {
     handlers.changed.forEach((fn) => fn(msg));
   });
   socket.on("tally", (msg) => {
+    // With several server processes, two tallies can cross: keep the one read last (see realtime.py).
+    if (msg.at < (tallyAt[msg.kind] || 0)) return;
+    tallyAt[msg.kind] = msg.at;
     applyTally(msg.kind, msg.counts);
     // Ranked views (e.g. the projector's top questions) re-sort: at most once per tally broadcast.
     // Fresh, because votes announce no change that would make the shared render cache stale.
