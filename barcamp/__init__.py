@@ -46,7 +46,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.wsgi_app = sockets.without_compression(app.wsgi_app)
 
-    from . import api, cli, errors, events, grid, partials, pitches, questions, security, setup, tips, votes
+    from . import (
+        api,
+        cli,
+        errors,
+        events,
+        grid,
+        partials,
+        pitch_console,  # adds the console's views to pitches.bp: before it is registered
+        pitches,
+        questions,
+        security,
+        setup,
+        tips,
+        votes,
+    )
 
     for module in (events, setup, partials, api, pitches, votes, grid, questions, tips):
         app.register_blueprint(module.bp)
@@ -82,7 +96,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             "levels": dict(pitches.LEVELS),
             "formats": dict(pitches.FORMATS),
             "voting_form": pitches.voting_form,
-            "merge_form": pitches.merge_form,
+            "merge_form": pitch_console.merge_form,
             "votes_left_for": pitches.votes_left_for,
         }
 

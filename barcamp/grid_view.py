@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Event, Pitch, Placement, Room, Slot
-from .pitches import interest_counts
+from .votes import interest_counts
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""Pitches: attendees propose sessions from their phones; facilitators curate the queue."""
+"""Pitches: attendees propose sessions from their phones and vote; the shared pitch list.
+
+The facilitator's side (spotlight, hide, merge, the live queue) is in ``pitch_console``.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +21,10 @@ from .api import section
 from .database import after_commit, transaction
 from .errors import wants_json
 from .extensions import db, limiter
-from .identity import current_attendee, event_or_404, facilitator_required, is_facilitator
-from .models import Attendee, Event, Pitch, Question, Tag, Vote
+from .identity import current_attendee, event_or_404, is_facilitator
+from .models import Attendee, Event, Pitch, Tag
 from .partials import partial, render_item
-from .votes import VotingForm, interest_counts, my_votes, public_counts, votes_left
+from .votes import VotingForm, my_votes, public_counts, votes_left
 
 bp = Blueprint("pitches", __name__)
 
@@ -131,33 +134,6 @@ def set_status(pitch: Pitch, status: str) -> None:
     realtime.tally(pitch.event_id, "votes")
 
 
-@transaction
-def merge_pitches(keep: Pitch, duplicate: Pitch) -> int:
-    """Merge ``duplicate`` into ``keep``: votes move over, nobody is counted twice.
-
-    Returns how many votes moved.
-    """
-    if keep.id == duplicate.id or keep.event_id != duplicate.event_id:
-        raise ValueError("cannot merge a pitch with itself or across events")
-    voters = set(db.session.scalars(select(Vote.attendee_id).where(Vote.pitch_id == keep.id)))
-    moved = 0
-    for vote in db.session.scalars(select(Vote).where(Vote.pitch_id == duplicate.id)).all():
-        if vote.attendee_id in voters:
-            db.session.delete(vote)
-        else:
-            vote.pitch_id = keep.id
-            moved += 1
-    for question in db.session.scalars(select(Question).where(Question.pitch_id == duplicate.id)):
-        question.pitch_id = keep.id
-    keep.tags = list({t.id: t for t in [*keep.tags, *duplicate.tags]}.values())[:MAX_TAGS]
-    duplicate.status, duplicate.merged_into_id = "merged", keep.id
-    realtime.changed(keep.event_id, "pitches")
-    realtime.changed(keep.event_id, "spotlight")
-    realtime.changed(keep.event_id, "pitchqueue", facilitators_only=True)
-    realtime.tally(keep.event_id, "votes")
-    return moved
-
-
 def queue(event: Event) -> list[Pitch]:
     """The event's active pitches in the order they were pitched."""
     return db.session.scalars(
@@ -166,25 +142,6 @@ def queue(event: Event) -> list[Pitch]:
         .order_by(Pitch.created_at, Pitch.id)
         .options(selectinload(Pitch.tags))  # one query for every card's tags, not one per card
     ).all()
-
-
-@transaction
-def move_spotlight(event: Event, step: int = 0, pitch_id: int | None = None) -> Pitch | None:
-    """Put the next/previous pitch (or a chosen one) in the "now pitching" spotlight."""
-    pitches = queue(event)
-    ids = [p.id for p in pitches]
-    if pitch_id is not None:
-        target = pitch_id if pitch_id in ids else None
-    elif not ids:
-        target = None
-    elif event.spotlight_pitch_id in ids:
-        target = ids[max(0, min(len(ids) - 1, ids.index(event.spotlight_pitch_id) + step))]
-    else:
-        target = ids[0] if step >= 0 else ids[-1]
-    event.spotlight_pitch_id = target
-    realtime.changed(event.id, "spotlight")
-    realtime.changed(event.id, "pitchqueue", facilitators_only=True)
-    return db.session.get(Pitch, target) if target else None
 
 
 # --- forms ------------------------------------------------------------------
@@ -234,21 +191,9 @@ class PitchForm(FlaskForm):
         }
 
 
-class MergeForm(FlaskForm):
-    keep = SelectField(_l("Keep"), coerce=int)
-    duplicate = SelectField(_l("Merge this duplicate into it"), coerce=int)
-
-
 def voting_form(event: Event) -> VotingForm:
     """The console's voting settings form, filled from the event."""
     return VotingForm(obj=event, formdata=None)
-
-
-def merge_form(event: Event) -> MergeForm:
-    """The console's merge form, offering the active pitches."""
-    form = MergeForm(formdata=None)
-    form.keep.choices = form.duplicate.choices = [(p.id, p.title) for p in queue(event)]
-    return form
 
 
 def votes_left_for(event: Event) -> int | None:
@@ -340,45 +285,6 @@ def withdraw(slug, pitch_id):
     return redirect(url_for("events.home", slug=slug))
 
 
-@bp.post("/e/<slug>/pitches/<int:pitch_id>/hide")
-@facilitator_required
-def hide(event, pitch_id):
-    """Hide a pitch from everyone (or restore it)."""
-    pitch = _pitch_of(event, pitch_id)
-    set_status(pitch, "active" if request.form.get("restore") else "hidden")
-    if wants_json():
-        return {"ok": True, "status": pitch.status}
-    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
-
-
-@bp.post("/e/<slug>/pitches/merge")
-@facilitator_required
-def merge(event):
-    """Merge a duplicate pitch into another."""
-    form = MergeForm()
-    choices = [(p.id, p.title) for p in queue(event)]
-    form.keep.choices = form.duplicate.choices = choices
-    if form.validate() and form.keep.data != form.duplicate.data:
-        keep, dupe = _pitch_of(event, form.keep.data), _pitch_of(event, form.duplicate.data)
-        merge_pitches(keep, dupe)
-        flash(_("Merged “%(dupe)s” into “%(keep)s”.", dupe=dupe.title, keep=keep.title), "success")
-    else:
-        flash(_("Pick two different pitches to merge."), "error")
-    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
-
-
-@bp.post("/e/<slug>/facilitate/spotlight")
-@facilitator_required
-def spotlight(event):
-    """Move the "now pitching" spotlight: next, previous, or a chosen pitch."""
-    step = {"next": 1, "prev": -1}.get(request.form.get("move", ""), 0)
-    chosen = request.form.get("pitch_id", type=int)
-    pitch = move_spotlight(event, step, chosen)
-    if wants_json():
-        return {"ok": True, "pitch_id": pitch.id if pitch else None}
-    return redirect(url_for("setup.console", slug=event.slug) + "#spotlight")
-
-
 # --- partials and API -------------------------------------------------------
 
 
@@ -391,25 +297,6 @@ def list_context(event: Event) -> dict:
 def pitches_partial(event: Event) -> str:
     """The pitch list on phones."""
     return render_template("pitches/_list.html", **list_context(event))
-
-
-@partial("spotlight")
-def spotlight_partial(event: Event) -> str:
-    """The projector's pitch view: the pitch in the spotlight, large, and what's next."""
-    ctx = list_context(event)
-    ctx["current"] = next((p for p in ctx["pitches"] if p.id == event.spotlight_pitch_id), None)
-    return render_template("pitches/_spotlight.html", **ctx)
-
-
-@partial("pitchqueue", facilitators=True)
-def queue_partial(event: Event) -> str:
-    """The facilitator's queue with live tallies (also while voting is blind)."""
-    hidden = db.session.scalars(
-        select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "hidden").order_by(Pitch.id)
-    ).all()
-    return render_template(
-        "pitches/_queue.html", event=event, pitches=queue(event), hidden=hidden, counts=interest_counts(event.id)
-    )
 
 
 @section("pitches")

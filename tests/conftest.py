@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -174,6 +175,18 @@ def facilitator(app, event_factory):
 # --- live server ------------------------------------------------------------------
 
 
+def tallies_of(received: list[dict]) -> list[dict]:
+    """The ``tally`` messages among a test socket client's received ones, each checked to carry the
+    time its counts were read (``at``), and returned without it."""
+    out = []
+    for m in received:
+        if m["name"] == "tally":
+            msg = dict(m["args"][0])
+            assert isinstance(msg.pop("at"), float)
+            out.append(msg)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -276,6 +289,19 @@ class Browserless:
 
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+
+
+def vote_all_at_once(voters: list[Browserless], slug: str, pitch_id: int) -> float:
+    """Every voter votes for the pitch at the same moment (a thread each); returns the seconds it took."""
+    start = time.monotonic()
+    threads = [
+        threading.Thread(target=lambda v=v: v.post(f"/e/{slug}/pitches/{pitch_id}/vote", {"on": "1"})) for v in voters
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - start
 
 
 @pytest.fixture

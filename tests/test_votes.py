@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from barcamp import realtime
 from barcamp.extensions import db
 from barcamp.models import Event, Vote
+from tests.conftest import tallies_of, vote_all_at_once
 
 
 def make_pitches(app, slug, n):
@@ -159,7 +160,7 @@ def test_blind_voting_hides_tallies_from_attendees_not_facilitators(app, client,
     with app.app_context():
         realtime.flush()
     assert [m for m in phone_socket.get_received() if m["name"] == "tally"] == []
-    fac_tallies = [m["args"][0] for m in fac_socket.get_received() if m["name"] == "tally"]
+    fac_tallies = tallies_of(fac_socket.get_received())
     assert fac_tallies == [{"kind": "votes", "counts": {str(pid): 1}}]
     assert client.get(f"/api/v1/events/{slug}").get_json()["pitches"][0]["votes"] is None
     html = client.get(f"/e/{slug}").get_data(as_text=True)
@@ -185,7 +186,7 @@ def test_many_votes_coalesce_into_one_broadcast_with_the_db_count(app, make_clie
     assert [m for m in sc.get_received() if m["name"] == "tally"] == []  # nothing per vote
     with app.app_context():
         assert realtime.flush() == 1
-    tallies = [m["args"][0] for m in sc.get_received() if m["name"] == "tally"]
+    tallies = tallies_of(sc.get_received())
     assert tallies == [{"kind": "votes", "counts": {str(a): db_votes(app, a), str(b): db_votes(app, b)}}]
     assert tallies[0]["counts"] == {str(a): 29, str(b): 10}
 
@@ -207,15 +208,7 @@ def test_coalescing_on_live_server_sends_few_broadcasts_and_final_tally_matches(
     voters = [phone_http() for _ in range(60)]
     for v in voters:
         v.open(f"/e/{slug}")
-    start = time.monotonic()
-    threads = [
-        threading.Thread(target=lambda v=v: v.post(f"/e/{slug}/pitches/{pid}/vote", {"on": "1"})) for v in voters
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - start
+    elapsed = vote_all_at_once(voters, slug, pid)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and (not tallies or tallies[-1][1]["counts"].get(str(pid)) != 60):
         time.sleep(0.05)

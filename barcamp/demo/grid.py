@@ -9,7 +9,7 @@ from ..extensions import db
 from ..grid_plan import place, set_lock
 from ..grid_view import host_key
 from ..models import Attendee, Event, Pitch
-from ..pitches import interest_counts
+from ..votes import interest_counts
 
 
 def load(event: Event, people: list[Attendee]) -> None:

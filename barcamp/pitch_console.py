@@ -1,0 +1,151 @@
+"""The facilitator's side of pitching: the "now pitching" spotlight, hiding pitches, merging
+duplicates, and the live queue with its tallies (the console and the projector show these).
+
+Its views sit on the pitches blueprint, so their endpoints are ``pitches.spotlight`` and so on.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField
+
+from . import realtime
+from .database import transaction
+from .errors import wants_json
+from .extensions import db
+from .identity import facilitator_required
+from .models import Event, Pitch, Question, Vote
+from .partials import partial
+from .pitches import MAX_TAGS, _pitch_of, bp, list_context, queue, set_status
+from .votes import interest_counts
+
+# --- domain -----------------------------------------------------------------
+
+
+@transaction
+def merge_pitches(keep: Pitch, duplicate: Pitch) -> int:
+    """Merge ``duplicate`` into ``keep``: votes move over, nobody is counted twice.
+
+    Returns how many votes moved.
+    """
+    if keep.id == duplicate.id or keep.event_id != duplicate.event_id:
+        raise ValueError("cannot merge a pitch with itself or across events")
+    voters = set(db.session.scalars(select(Vote.attendee_id).where(Vote.pitch_id == keep.id)))
+    moved = 0
+    for vote in db.session.scalars(select(Vote).where(Vote.pitch_id == duplicate.id)).all():
+        if vote.attendee_id in voters:
+            db.session.delete(vote)
+        else:
+            vote.pitch_id = keep.id
+            moved += 1
+    for question in db.session.scalars(select(Question).where(Question.pitch_id == duplicate.id)):
+        question.pitch_id = keep.id
+    keep.tags = list({t.id: t for t in [*keep.tags, *duplicate.tags]}.values())[:MAX_TAGS]
+    duplicate.status, duplicate.merged_into_id = "merged", keep.id
+    realtime.changed(keep.event_id, "pitches")
+    realtime.changed(keep.event_id, "spotlight")
+    realtime.changed(keep.event_id, "pitchqueue", facilitators_only=True)
+    realtime.tally(keep.event_id, "votes")
+    return moved
+
+
+@transaction
+def move_spotlight(event: Event, step: int = 0, pitch_id: int | None = None) -> Pitch | None:
+    """Put the next/previous pitch (or a chosen one) in the "now pitching" spotlight."""
+    pitches = queue(event)
+    ids = [p.id for p in pitches]
+    if pitch_id is not None:
+        target = pitch_id if pitch_id in ids else None
+    elif not ids:
+        target = None
+    elif event.spotlight_pitch_id in ids:
+        target = ids[max(0, min(len(ids) - 1, ids.index(event.spotlight_pitch_id) + step))]
+    else:
+        target = ids[0] if step >= 0 else ids[-1]
+    event.spotlight_pitch_id = target
+    realtime.changed(event.id, "spotlight")
+    realtime.changed(event.id, "pitchqueue", facilitators_only=True)
+    return db.session.get(Pitch, target) if target else None
+
+
+# --- forms ------------------------------------------------------------------
+
+
+class MergeForm(FlaskForm):
+    keep = SelectField(_l("Keep"), coerce=int)
+    duplicate = SelectField(_l("Merge this duplicate into it"), coerce=int)
+
+
+def merge_form(event: Event) -> MergeForm:
+    """The console's merge form, offering the active pitches."""
+    form = MergeForm(formdata=None)
+    form.keep.choices = form.duplicate.choices = [(p.id, p.title) for p in queue(event)]
+    return form
+
+
+# --- views ------------------------------------------------------------------
+
+
+@bp.post("/e/<slug>/pitches/<int:pitch_id>/hide")
+@facilitator_required
+def hide(event, pitch_id):
+    """Hide a pitch from everyone (or restore it)."""
+    pitch = _pitch_of(event, pitch_id)
+    set_status(pitch, "active" if request.form.get("restore") else "hidden")
+    if wants_json():
+        return {"ok": True, "status": pitch.status}
+    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
+
+
+@bp.post("/e/<slug>/pitches/merge")
+@facilitator_required
+def merge(event):
+    """Merge a duplicate pitch into another."""
+    form = MergeForm()
+    choices = [(p.id, p.title) for p in queue(event)]
+    form.keep.choices = form.duplicate.choices = choices
+    if form.validate() and form.keep.data != form.duplicate.data:
+        keep, dupe = _pitch_of(event, form.keep.data), _pitch_of(event, form.duplicate.data)
+        merge_pitches(keep, dupe)
+        flash(_("Merged “%(dupe)s” into “%(keep)s”.", dupe=dupe.title, keep=keep.title), "success")
+    else:
+        flash(_("Pick two different pitches to merge."), "error")
+    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
+
+
+@bp.post("/e/<slug>/facilitate/spotlight")
+@facilitator_required
+def spotlight(event):
+    """Move the "now pitching" spotlight: next, previous, or a chosen pitch."""
+    step = {"next": 1, "prev": -1}.get(request.form.get("move", ""), 0)
+    chosen = request.form.get("pitch_id", type=int)
+    pitch = move_spotlight(event, step, chosen)
+    if wants_json():
+        return {"ok": True, "pitch_id": pitch.id if pitch else None}
+    return redirect(url_for("setup.console", slug=event.slug) + "#spotlight")
+
+
+# --- partials ---------------------------------------------------------------
+
+
+@partial("spotlight")
+def spotlight_partial(event: Event) -> str:
+    """The projector's pitch view: the pitch in the spotlight, large, and what's next."""
+    ctx = list_context(event)
+    ctx["current"] = next((p for p in ctx["pitches"] if p.id == event.spotlight_pitch_id), None)
+    return render_template("pitches/_spotlight.html", **ctx)
+
+
+@partial("pitchqueue", facilitators=True)
+def queue_partial(event: Event) -> str:
+    """The facilitator's queue with live tallies (also while voting is blind)."""
+    hidden = db.session.scalars(
+        select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "hidden").order_by(Pitch.id)
+    ).all()
+    return render_template(
+        "pitches/_queue.html", event=event, pitches=queue(event), hidden=hidden, counts=interest_counts(event.id)
+    )
