@@ -31,10 +31,10 @@ def test_question_from_phone_reaches_projector_and_leaves_it_when_hidden(live_se
     for page in (projector, phone):
         expect(page.locator("body[data-live=on]")).to_have_count(1)
 
-    phone.get_by_label("Your question").fill("Was bedeutet eigentlich „Sessionplanung“?")
+    phone.get_by_label("Your question", exact=True).fill("Was bedeutet eigentlich „Sessionplanung“?")
     phone.get_by_role("button", name="Ask anonymously").click()
     expect(phone.get_by_role("status").filter(has_text="Thanks! Your question is on the wall.")).to_be_visible()
-    expect(phone.get_by_label("Your question")).to_have_value("")
+    expect(phone.get_by_label("Your question", exact=True)).to_have_value("")
     expect(phone.get_by_role("region", name="Your questions")).to_contain_text("Sessionplanung")
 
     stage = projector.locator(".qw-stage")
@@ -109,7 +109,7 @@ def test_premoderated_question_waits_then_appears_live_after_approval(live_serve
     for page in (fac, other, phone):
         expect(page.locator("body[data-live=on]")).to_have_count(1)
 
-    phone.get_by_label("Your question").fill("Muss ich mich für Sessions anmelden?")
+    phone.get_by_label("Your question", exact=True).fill("Muss ich mich für Sessions anmelden?")
     phone.get_by_role("button", name="Ask anonymously").click()
     expect(phone.get_by_text("Thanks! Your question is waiting for approval by a facilitator.")).to_be_visible()
     mine = phone.get_by_role("region", name="Your questions")
