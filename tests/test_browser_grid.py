@@ -300,3 +300,42 @@ def test_autoplan_result_shows_at_once_and_undo_takes_it_back(live_server, live_
     expect(fac.locator(".gc-queue .gc-chip")).to_have_count(3)
     expect(fac.locator("td .gc-session")).to_have_count(0)
     expect(fac.get_by_role("button", name=re.compile("Undo auto-plan"))).to_have_count(0)
+
+
+def test_a_slow_older_reload_does_not_overwrite_the_grid_after_undo(live_server, live_db, new_context):
+    """Two reloads of the grid can overlap on a slow network. The answer to the one started first
+    (auto-plan done) arrives after the one started later (undo done): the page keeps the newer."""
+    slug, fac_url = live_server.create_event("Grid Slow Reload Camp")
+    seed(live_db, slug, ROOMS, SLOTS, [("Rust für Python-Leute", "Ben", 9), ("Yoga", "Mara", 2), ("Git", "Nils", 5)])
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    live(fac)
+    held = []
+
+    def hold_first(route):
+        if held:
+            route.continue_()
+        else:  # the server answers now (auto-plan done); the page gets that answer only later
+            held.append((route, route.fetch()))
+
+    fac.route("**/live/grid*", hold_first)
+    fac.get_by_role("button", name="Auto-plan unscheduled pitches").click()
+    expect(fac.locator("[data-grid-status]")).to_have_text("Auto-plan placed 3 sessions.")
+    for _ in range(100):
+        if held:
+            break
+        fac.wait_for_timeout(50)
+    assert held and "Rust für Python-Leute" in held[0][1].text()
+    # A second reload, as the next live "changed" asks for, gets through and shows the plan.
+    fac.evaluate('window.barcampSocket.listeners("changed").forEach((fn) => fn({what: "grid", now: true}))')
+
+    fac.get_by_role("button", name="Undo auto-plan (3 sessions)").click()
+    expect(fac.locator("[data-grid-status]")).to_have_text("Took back 3 sessions.")
+    expect(fac.locator(".gc-queue .gc-chip")).to_have_count(3)
+
+    route, answer = held[0]
+    with fac.expect_response(lambda r: "/live/grid" in r.url):
+        route.fulfill(response=answer)
+    fac.wait_for_timeout(500)  # the page has read the late answer by now
+    expect(fac.locator(".gc-queue .gc-chip")).to_have_count(3)
+    expect(fac.locator("td .gc-session")).to_have_count(0)

@@ -24,6 +24,8 @@ function status(text) {
 }
 
 const refreshing = new Map();
+const asked = new Map(); // partial -> number of the newest reload started
+const shown = new WeakMap(); // element -> number of the reload it shows
 export function refresh(what, delay = 0, query = "") {
   // Coalesce reloads of the same partial, and spread them a little over time.
   // `query` is "at=<time of the change>" (served from the server's shared render
@@ -31,6 +33,8 @@ export function refresh(what, delay = 0, query = "") {
   if (refreshing.has(what)) return;
   refreshing.set(what, setTimeout(async () => {
     refreshing.delete(what);
+    const n = (asked.get(what) || 0) + 1;
+    asked.set(what, n);
     for (const el of document.querySelectorAll(`[data-live="${what}"]`)) {
       const base = el.dataset.src || `/e/${slug}/live/${what}`;
       const src = query ? `${base}${base.includes("?") ? "&" : "?"}${query}` : base;
@@ -38,6 +42,10 @@ export function refresh(what, delay = 0, query = "") {
         const res = await fetch(src, { headers: { Accept: "text/html" }, credentials: "same-origin" });
         if (!res.ok) continue;
         const html = await res.text();
+        // Reloads can overlap on a slow network; an answer to an older one must not
+        // overwrite a newer one that came back first.
+        if ((shown.get(el) || 0) > n) continue;
+        shown.set(el, n);
         if (html !== el.innerHTML) {
           el.innerHTML = html;
           el.dispatchEvent(new CustomEvent("live:updated", { bubbles: true, detail: { what } }));
