@@ -204,3 +204,42 @@ def test_a_tally_read_before_the_one_shown_does_not_turn_the_count_back(live_ser
     expect(count).to_have_text("7")
     card.get_by_role("button", name="I'd attend").click()
     expect(count).to_have_text("1", timeout=3000)  # the server's tally, read now, wins again
+
+
+def test_a_card_pushed_while_a_list_reload_is_on_its_way_is_not_lost(live_server, new_context, phone_http):
+    """A reload of the list answered before a new pitch existed, but arriving after its pushed card,
+    must not take the card away for good: the page asks again."""
+    slug, _fac = live_server.create_event("Late Answer Camp")
+    author = phone_http()
+    author.open(f"/e/{slug}")
+    fields = {"level": "everyone", "format": "talk", "language": "en"}
+    author.post(f"/e/{slug}/pitch", {"title": "Already there", **fields})
+    page = new_context("phone").new_page()
+    page.goto(f"{live_server.url}/e/{slug}")
+    expect(page.locator("body[data-live=on]")).to_have_count(1)
+    held = []
+
+    def hold_first(route):
+        if held:
+            route.continue_()
+        else:  # the server answers now, before the new pitch; the page gets the answer only later
+            held.append((route, route.fetch()))
+
+    page.route("**/live/pitches*", hold_first)
+    page.evaluate('window.barcampSocket.listeners("changed").forEach((fn) => fn({what: "pitches", now: true}))')
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held and "Already there" in held[0][1].text()
+
+    author.post(f"/e/{slug}/pitch", {"title": "Pushed meanwhile", **fields})
+    card = page.get_by_role("article", name="Pushed meanwhile")
+    expect(card).to_be_visible(timeout=3000)
+
+    route, answer = held[0]
+    with page.expect_response(lambda r: "/live/pitches" in r.url):
+        route.fulfill(response=answer)
+    page.wait_for_timeout(300)  # the late answer has been read
+    expect(card).to_be_visible()
+    expect(page.get_by_role("article", name="Already there")).to_be_visible()

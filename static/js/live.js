@@ -26,6 +26,7 @@ function status(text) {
 const refreshing = new Map();
 const asked = new Map(); // partial -> number of the newest reload started
 const shown = new WeakMap(); // element -> number of the reload it shows
+const itemAfter = new WeakMap(); // element -> newest reload started before a pushed item changed it
 export function refresh(what, delay = 0, query = "") {
   // Coalesce reloads of the same partial, and spread them a little over time.
   // `query` is "at=<time of the change>" (served from the server's shared render
@@ -50,6 +51,8 @@ export function refresh(what, delay = 0, query = "") {
           el.innerHTML = html;
           el.dispatchEvent(new CustomEvent("live:updated", { bubbles: true, detail: { what } }));
         }
+        // This answer may predate an item pushed while it was on its way: ask again.
+        if (n <= (itemAfter.get(el) || 0)) { itemAfter.delete(el); refresh(what, 0, "fresh=1"); }
       } catch (e) { /* offline: the resync after reconnect catches up */ }
     }
   }, delay));
@@ -79,6 +82,7 @@ function applyItem(msg) {
       else if (el.querySelector(".empty")) return false;
       else el.append(tpl.content);
     }
+    itemAfter.set(el, asked.get(msg.what) || 0);
     el.dispatchEvent(new CustomEvent("live:updated", { bubbles: true, detail: { what: msg.what } }));
   }
   return true;
