@@ -20,6 +20,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, String, Time, delete, f
 
 from .database import transaction
 from .extensions import db
+from .identity import hash_key
 from .models import BoardReport, Day, Event, Pitch, Question, Tip, TipCard, utcnow
 
 FORMAT, VERSION = "barcamp-event", 1
@@ -29,6 +30,11 @@ SKIP_TABLES = {"facilitator_link"}
 SOFT_REFS = {
     ("event", "spotlight_pitch_id"): lambda row: "pitch",
     ("board_report", "target_id"): lambda row: {"tip": "tip", "card": "tip_card"}.get(row.get("target")),
+}
+# Columns unique on the whole server, and how to make a fresh value when the imported one is taken.
+UNIQUE_PER_SERVER = {
+    "pitch": (Pitch.client_id, lambda: uuid.uuid4().hex),
+    "question": (Question.secret_hash, lambda: hash_key(secrets.token_urlsafe(16))),  # nobody holds the copy's
 }
 # Columns with a closed set of values; anything else would break a page that renders them.
 CHOICES = {
@@ -240,10 +246,11 @@ def import_event(data) -> tuple[Event, str]:
     for table, _column, _parent in plan():
         rows = _rows(tables, table.name)
         values = [_values(table, row, idmap, deferred) for row in rows]
-        if table.name == "pitch":  # client ids are unique per server: keep them only where free
+        if table.name in UNIQUE_PER_SERVER:  # e.g. a copy imported beside its original: keep them only where free
+            column, fresh = UNIQUE_PER_SERVER[table.name]
             for v in values:
-                if v.get("client_id") and db.session.scalar(select(Pitch.id).where(Pitch.client_id == v["client_id"])):
-                    v["client_id"] = uuid.uuid4().hex
+                if v.get(column.key) and db.session.scalar(select(column).where(column == v[column.key])):
+                    v[column.key] = fresh()
         if values:
             _insert(table, rows, values, idmap)
     for table, column, row, old in deferred:

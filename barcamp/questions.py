@@ -90,6 +90,7 @@ def _question_length(form, field):
 class QuestionForm(FlaskForm):
     text = TextAreaField(_l("Your question"), filters=[_strip], validators=[_question_length])
     pitch = HiddenField()
+    nonce = HiddenField()  # one per form shown: a re-sent form is stored once (questions_domain)
 
 
 class QuestionSettingsForm(FlaskForm):
@@ -162,6 +163,8 @@ def render_wall(event: Event, pitch: Pitch | None, sort: str, form: QuestionForm
     moderate = is_facilitator(event)
     if pitch and not form.pitch.data:
         form.pitch.data = str(pitch.id)
+    if not form.nonce.data:
+        form.nonce.data = qd.new_secret()
     return render_template(
         "questions/wall.html",
         form=form,
@@ -200,7 +203,7 @@ def wall(slug):
     if request.method == "POST":
         pitch = _pitch_of(event, form.pitch.data)
         if form.validate():
-            question, secret = qd.post_question(event, form.text.data, pitch)
+            question, secret = qd.post_question(event, form.text.data, pitch, (form.nonce.data or "")[:64])
             if question.status == "pending":
                 message = _("Thanks! Your question is waiting for approval by a facilitator.")
             else:
@@ -208,7 +211,7 @@ def wall(slug):
             response = make_response(
                 _done(event, message, question, anchor="#mine", id=question.id, status=question.status)
             )
-            return store_secrets(response, event, [*read_secrets(), secret])
+            return store_secrets(response, event, [s for s in read_secrets() if s != secret] + [secret])
         if wants_json():
             return {"error": " ".join(str(e) for e in form.text.errors), "fields": form.errors}, 400
     return render_wall(event, pitch, sort, form, 400 if form.errors else 200)

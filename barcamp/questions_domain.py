@@ -10,10 +10,15 @@ as counts.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from . import realtime
 from .database import transaction
@@ -31,23 +36,42 @@ def announce(event_id: int, public: bool = True) -> None:
 
 
 def new_secret() -> str:
-    """A random secret for one question; only its hash is stored."""
+    """A random value: an ask form's nonce (never stored), or the secret of a question posted without one."""
     return secrets.token_urlsafe(16)
 
 
+def secret_for(event_id: int, nonce: str) -> str:
+    """The question's secret: derived from the form's nonce with the app's key, so a re-send of
+    the same form finds the stored question, while the nonce alone (in the page) proves nothing."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"question {event_id} {nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
 @transaction
-def post_question(event: Event, text: str, pitch: Pitch | None = None) -> tuple[Question, str]:
-    """Store an anonymous question; return it and the secret for the author's browser."""
-    secret = new_secret()
+def post_question(event: Event, text: str, pitch: Pitch | None = None, nonce: str = "") -> tuple[Question, str]:
+    """Store an anonymous question; return it and the secret for the author's browser.
+
+    A form re-sent with the same nonce (the offline outbox after a lost answer, a double
+    click) returns the question stored the first time instead of a second copy.
+    """
+    secret = secret_for(event.id, nonce) if nonce else new_secret()
+    secret_hash = hash_key(secret)
     question = Question(
         event_id=event.id,
         pitch_id=pitch.id if pitch else None,
         text=text.strip(),
         status="pending" if event.premoderation else "visible",
-        secret_hash=hash_key(secret),
+        secret_hash=secret_hash,
     )
-    db.session.add(question)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(question)
+    except IntegrityError:  # stored before (secret_hash is unique)
+        existing = db.session.scalar(select(Question).where(Question.secret_hash == secret_hash))
+        if existing is None or existing.event_id != event.id:
+            raise
+        return existing, secret
     announce(event.id, public=question.status == "visible")
     return question, secret
 

@@ -123,3 +123,47 @@ def test_premoderated_question_waits_then_appears_live_after_approval(live_serve
     expect(other.get_by_role("region", name="Questions on the wall")).to_contain_text("anmelden", timeout=5000)
     expect(mine).to_contain_text("On the wall", timeout=5000)
     assert other.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+
+def test_a_question_whose_answer_was_lost_is_re_sent_and_shown_once(live_server, new_context):
+    """The server stores the question but the phone never hears back (Wi-Fi drops): the outbox
+    sends it again later, and the wall still has it once. A second question asked meanwhile from
+    the same form is a question of its own."""
+    import requests
+
+    slug, _fac = live_server.create_event("Lost Answer Camp")
+    phone = new_context("phone").new_page()
+    phone.goto(f"{live_server.url}/e/{slug}/questions")
+    expect(phone.locator("body[data-live=on]")).to_have_count(1)
+    lost = []
+
+    def lose_first_answer(route):
+        if route.request.method == "POST" and not lost:
+            lost.append(route.fetch())  # the server has it...
+            route.abort("connectionreset")  # ...the phone never hears
+        else:
+            route.continue_()
+
+    phone.route("**/questions", lose_first_answer)
+    question = phone.get_by_label("Your question", exact=True)
+    question.fill("Darf ich einfach in jede Session?")
+    phone.get_by_role("button", name="Ask anonymously").click()
+    expect(phone.locator("#conn")).to_contain_text("Offline")
+    assert lost and lost[0].status == 200
+
+    question.fill("Gibt es vegane Snacks?")
+    phone.get_by_role("button", name="Ask anonymously").click()
+    expect(phone.get_by_role("status").filter(has_text="Thanks! Your question is on the wall.")).to_be_visible()
+
+    phone.reload()  # back on the page later: the outbox sends what it kept
+    expect(phone.locator("body[data-live=on]")).to_have_count(1)
+    for _ in range(100):
+        if phone.evaluate("() => localStorage.getItem('barcamp-outbox')") in ("[]", None):
+            break
+        phone.wait_for_timeout(100)
+    texts = [q["text"] for q in requests.get(f"{live_server.url}/api/v1/events/{slug}", timeout=5).json()["questions"]]
+    assert sorted(texts) == ["Darf ich einfach in jede Session?", "Gibt es vegane Snacks?"]
+    phone.reload()
+    mine = phone.get_by_role("region", name="Your questions")
+    expect(mine.get_by_text("Darf ich einfach in jede Session?")).to_have_count(1)
+    expect(mine.get_by_text("Gibt es vegane Snacks?")).to_have_count(1)

@@ -131,6 +131,10 @@ def test_import_on_the_same_server_makes_a_separate_copy(app):
         assert len(copy["tables"][table]) == len(rows), table
     original_ids = {r["id"] for r in original["tables"]["pitch"]}
     assert not original_ids & {r["id"] for r in copy["tables"]["pitch"]}
+    # Question secrets are unique on a server (a re-sent ask form finds its question by them):
+    # the copy's are new, so only the original's authors hold theirs.
+    hashes = {r["secret_hash"] for r in original["tables"]["question"]}
+    assert hashes and not hashes & {r["secret_hash"] for r in copy["tables"]["question"]}
     again = export(fac, world.slug)
     assert {**again, "exported_at": None} == {**original, "exported_at": None}  # the original is untouched
 

@@ -2,9 +2,11 @@
 
 import logging
 import re
+import threading
 import time
 
 import pytest
+import requests
 import sqlalchemy as sa
 from sqlalchemy import select
 
@@ -25,10 +27,12 @@ def _no_tally_left_behind(app):
         realtime.flush()
 
 
-def ask(c, slug, text, pitch=None, **kwargs):
+def ask(c, slug, text, pitch=None, nonce=None, **kwargs):
     data = {"text": text}
     if pitch:
         data["pitch"] = str(pitch)
+    if nonce:
+        data["nonce"] = nonce
     return c.post(f"/e/{slug}/questions", data=data, **kwargs)
 
 
@@ -225,6 +229,65 @@ def test_json_snapshot_lists_visible_questions_with_votes_and_no_author_fields(a
         "session": {"id": pitch_id, "title": "Barrierefreiheit"},
         "promoted_to_pitch": None,
     }
+
+
+# --- a re-sent ask form ----------------------------------------------------------------
+
+
+def form_nonce(html: str) -> str:
+    field = re.search(r'<input[^>]*name="nonce"[^>]*>', html).group(0)
+    return re.search(r'value="([^"]+)"', field).group(1)
+
+
+def test_a_re_sent_ask_form_is_stored_once_and_its_nonce_is_not(app, client, make_client, event_factory):
+    """The offline outbox re-sends a question whose answer was lost: the wall shows it once."""
+    slug, _ = event_factory()
+    nonce = form_nonce(client.get(f"/e/{slug}/questions").get_data(as_text=True))
+    first = ask(client, slug, "Wo gibt es Kaffee?", nonce=nonce, headers=JSON)
+    again = ask(client, slug, "Wo gibt es Kaffee?", nonce=nonce, headers=JSON)
+    assert first.status_code == again.status_code == 200
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert len(secrets_of(client, slug).split(".")) == 1  # the author holds it once, and may delete it
+    # Someone else asks the same words from their own form: that is a second question.
+    other = make_client()
+    other_nonce = form_nonce(other.get(f"/e/{slug}/questions").get_data(as_text=True))
+    assert other_nonce != nonce
+    third = ask(other, slug, "Wo gibt es Kaffee?", nonce=other_nonce, headers=JSON)
+    assert third.get_json()["id"] != first.get_json()["id"]
+    # The same browser's next form has a new nonce: a new question.
+    next_nonce = form_nonce(client.get(f"/e/{slug}/questions").get_data(as_text=True))
+    fourth = ask(client, slug, "Und Tee?", nonce=next_nonce, headers=JSON)
+    assert fourth.get_json()["id"] not in (first.get_json()["id"], third.get_json()["id"])
+    with app.app_context():
+        assert db.session.scalar(select(sa.func.count(Question.id))) == 3
+        dump = "\n".join(repr(tuple(row)) for t in db.metadata.sorted_tables for row in db.session.execute(t.select()))
+    assert nonce not in dump and other_nonce not in dump  # nothing ties a form, or its page, to a question
+    r = client.post(f"/e/{slug}/questions/{first.get_json()['id']}/delete", headers=JSON)
+    assert r.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(sa.func.count(Question.id))) == 2
+
+
+def test_the_same_ask_form_sent_several_times_at_once_is_stored_once(live_server, phone_http):
+    """A double tap (or a re-send racing the first send): the database's unique secret hash decides."""
+    slug, _ = live_server.create_event("Double Tap Camp")
+    phone = phone_http()
+    nonce = form_nonce(phone.open(f"/e/{slug}/questions").text)
+    replies = []
+    threads = [
+        threading.Thread(
+            target=lambda: replies.append(phone.post(f"/e/{slug}/questions", {"text": "Gibt es WLAN?", "nonce": nonce}))
+        )
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in replies] == [200] * 4
+    assert len({r.json()["id"] for r in replies}) == 1
+    questions = requests.get(f"{live_server.url}/api/v1/events/{slug}", timeout=5).json()["questions"]
+    assert [q["text"] for q in questions] == ["Gibt es WLAN?"]
 
 
 # --- the author's secret --------------------------------------------------------------

@@ -28,6 +28,12 @@ document.addEventListener("toggle", (ev) => {
 // Upvotes flip at once; the coalesced tally brings the true count soon after.
 document.addEventListener("bg:optimistic", (ev) => {
   const form = ev.target;
+  if (form.matches("form[data-ask]")) {
+    // The question just sent keeps its nonce (a re-send is stored once); the next one gets a new one.
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    form.elements.nonce.value = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    return;
+  }
   if (!form.matches("form.qw-vote")) return;
   const id = idOf(form);
   const turnOn = form.querySelector('input[name="on"]').value === "1";
