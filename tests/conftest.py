@@ -304,6 +304,36 @@ def vote_all_at_once(voters: list[Browserless], slug: str, pitch_id: int) -> flo
     return time.monotonic() - start
 
 
+class LateAnswer:
+    """A slow network for one page: the first request to ``pattern`` reaches the server at once,
+    but the page gets the server's answer only on ``deliver()``. Later requests pass through."""
+
+    def __init__(self, page, pattern: str):
+        self.page, self.pattern, self.held = page, pattern, None
+        page.route(pattern, self._hold_first)
+
+    def _hold_first(self, route):
+        if self.held:
+            route.continue_()
+        else:
+            self.held = (route, route.fetch())
+
+    def answer(self, timeout: float = 5.0):
+        """The held answer (as the server gave it), once the page has asked."""
+        deadline = time.monotonic() + timeout
+        while self.held is None:
+            assert time.monotonic() < deadline, f"the page did not ask for {self.pattern}"
+            self.page.wait_for_timeout(50)
+        return self.held[1]
+
+    def deliver(self, settle_ms: int = 500):
+        """Let the page have the held answer, and give it time to read it."""
+        route, answer = self.held
+        with self.page.expect_response(lambda r: r.request.url == route.request.url):
+            route.fulfill(response=answer)
+        self.page.wait_for_timeout(settle_ms)
+
+
 @pytest.fixture
 def phone_http(live_server):
     """Factory: a new browserless phone on the live server."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from barcamp.extensions import db
 from barcamp.models import Attendee, Event, Pitch, Placement, Room, Slot, Vote
+from tests.conftest import LateAnswer
 
 pytestmark = pytest.mark.browser
 
@@ -310,22 +311,10 @@ def test_a_slow_older_reload_does_not_overwrite_the_grid_after_undo(live_server,
     fac = new_context("laptop").new_page()
     fac.goto(fac_url)
     live(fac)
-    held = []
-
-    def hold_first(route):
-        if held:
-            route.continue_()
-        else:  # the server answers now (auto-plan done); the page gets that answer only later
-            held.append((route, route.fetch()))
-
-    fac.route("**/live/grid*", hold_first)
+    late = LateAnswer(fac, "**/live/grid*")  # the reload after auto-plan
     fac.get_by_role("button", name="Auto-plan unscheduled pitches").click()
     expect(fac.locator("[data-grid-status]")).to_have_text("Auto-plan placed 3 sessions.")
-    for _ in range(100):
-        if held:
-            break
-        fac.wait_for_timeout(50)
-    assert held and "Rust für Python-Leute" in held[0][1].text()
+    assert "Rust für Python-Leute" in late.answer().text()
     # A second reload, as the next live "changed" asks for, gets through and shows the plan.
     fac.evaluate('window.barcampSocket.listeners("changed").forEach((fn) => fn({what: "grid", now: true}))')
 
@@ -333,9 +322,6 @@ def test_a_slow_older_reload_does_not_overwrite_the_grid_after_undo(live_server,
     expect(fac.locator("[data-grid-status]")).to_have_text("Took back 3 sessions.")
     expect(fac.locator(".gc-queue .gc-chip")).to_have_count(3)
 
-    route, answer = held[0]
-    with fac.expect_response(lambda r: "/live/grid" in r.url):
-        route.fulfill(response=answer)
-    fac.wait_for_timeout(500)  # the page has read the late answer by now
+    late.deliver()
     expect(fac.locator(".gc-queue .gc-chip")).to_have_count(3)
     expect(fac.locator("td .gc-session")).to_have_count(0)

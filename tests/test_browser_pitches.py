@@ -7,6 +7,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.conftest import LateAnswer
+
 pytestmark = pytest.mark.browser
 
 
@@ -217,29 +219,14 @@ def test_a_card_pushed_while_a_list_reload_is_on_its_way_is_not_lost(live_server
     page = new_context("phone").new_page()
     page.goto(f"{live_server.url}/e/{slug}")
     expect(page.locator("body[data-live=on]")).to_have_count(1)
-    held = []
-
-    def hold_first(route):
-        if held:
-            route.continue_()
-        else:  # the server answers now, before the new pitch; the page gets the answer only later
-            held.append((route, route.fetch()))
-
-    page.route("**/live/pitches*", hold_first)
+    late = LateAnswer(page, "**/live/pitches*")
     page.evaluate('window.barcampSocket.listeners("changed").forEach((fn) => fn({what: "pitches", now: true}))')
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held and "Already there" in held[0][1].text()
+    assert "Already there" in late.answer().text()
 
     author.post(f"/e/{slug}/pitch", {"title": "Pushed meanwhile", **fields})
     card = page.get_by_role("article", name="Pushed meanwhile")
     expect(card).to_be_visible(timeout=3000)
 
-    route, answer = held[0]
-    with page.expect_response(lambda r: "/live/pitches" in r.url):
-        route.fulfill(response=answer)
-    page.wait_for_timeout(300)  # the late answer has been read
+    late.deliver()
     expect(card).to_be_visible()
     expect(page.get_by_role("article", name="Already there")).to_be_visible()
