@@ -249,3 +249,25 @@ def test_projector_text_has_high_contrast(live_server, live_demo, new_context):
         }"""
     )
     assert ratio >= 15
+
+
+def test_pitch_level_badges_are_outlined_and_only_beginner_friendly_is_green(live_server, live_demo, new_context):
+    """The grid's "now" badge (filled green) has its own class: it once shared ``.badge`` with pitch
+    cards and question states, and turned every one of them into a green pill, warnings too."""
+    page = new_context("phone").new_page()
+    page.goto(f"{live_server.url}/e/demo")
+    looks = page.evaluate(
+        """() => {
+          const probe = document.createElement("span");
+          probe.style.color = "var(--ok)";
+          document.body.append(probe);
+          const ok = getComputedStyle(probe).color;
+          probe.remove();
+          const look = (sel) => { const s = getComputedStyle(document.querySelector(sel));
+                                  return { color: s.color, background: s.backgroundColor }; };
+          return { ok, beginner: look(".badge-beginner"), other: look(".badge:not(.badge-beginner)") };
+        }"""
+    )
+    transparent = "rgba(0, 0, 0, 0)"
+    assert looks["beginner"] == {"color": looks["ok"], "background": transparent}
+    assert looks["other"]["background"] == transparent and looks["other"]["color"] != looks["ok"]
