@@ -325,3 +325,39 @@ def test_a_slow_older_reload_does_not_overwrite_the_grid_after_undo(live_server,
     late.deliver()
     expect(fac.locator(".gc-queue .gc-chip")).to_have_count(3)
     expect(fac.locator("td .gc-session")).to_have_count(0)
+
+
+def test_projector_turns_the_pages_of_a_big_grid_and_keeps_its_page_on_live_updates(
+    live_server, live_db, new_context, phone_http
+):
+    slug, fac_url = live_server.create_event("Grid Rotation Camp")
+    rooms = tuple((f"Raum {n}", 100 - n, "") for n in range(10))  # 8 rooms a page: two pages
+    pitches = [("Auf Seite eins", "Ada", 3), ("Auf Seite zwei", "Bo", 2), ("Kommt live dazu", "Cem", 1)]
+    room_ids, slot_ids, pitch_ids = seed(
+        live_db, slug, rooms, SLOTS, pitches, [("Auf Seite eins", 0, "Raum 0"), ("Auf Seite zwei", 0, "Raum 9")], "grid"
+    )
+    projector = new_context("projector").new_page()
+    projector.clock.install()  # time runs as usual, and the test can jump ahead
+    projector.goto(f"{live_server.url}/e/{slug}/projector")
+    live(projector)
+    one, two = projector.get_by_text("Auf Seite eins"), projector.get_by_text("Auf Seite zwei")
+    expect(projector.get_by_text("Page 1 of 2")).to_be_visible()
+    expect(one).to_be_visible()
+    expect(two).to_be_hidden()
+
+    projector.clock.fast_forward(12_000)
+    expect(projector.get_by_text("Page 2 of 2")).to_be_visible()
+    expect(two).to_be_visible()
+    expect(one).to_be_hidden()
+
+    # A facilitator places a session on page two: the projector redraws and stays on its page.
+    facilitator = phone_http()
+    facilitator.open(fac_url.removeprefix(live_server.url))
+    placed = {"pitch_id": pitch_ids["Kommt live dazu"], "slot_id": slot_ids[1], "room_id": room_ids["Raum 8"]}
+    assert facilitator.post(f"/e/{slug}/facilitate/grid/place", placed).status_code == 200
+    expect(projector.get_by_text("Kommt live dazu")).to_be_visible()
+    expect(two).to_be_visible()
+
+    projector.clock.fast_forward(12_000)  # and on to page one again
+    expect(one).to_be_visible()
+    expect(projector.get_by_text("Kommt live dazu")).to_be_hidden()
