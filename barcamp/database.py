@@ -75,7 +75,10 @@ def transaction(fn):
         if _immediate.get():  # already inside a write: join it
             return fn(*args, **kwargs)
         for attempt in range(RETRIES):
-            db.session.commit()  # end any read snapshot before we take the write lock
+            if db.session.get_bind().dialect.name == "sqlite":
+                # End the read snapshot so the write can take the lock (BEGIN IMMEDIATE). PostgreSQL
+                # reads committed data statement by statement: carry on, two round trips fewer.
+                db.session.commit()
             token, pending = _immediate.set(True), _after_commit.set([])
             try:
                 result = fn(*args, **kwargs)

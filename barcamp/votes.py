@@ -86,14 +86,19 @@ class VoteResult:
 
 
 # The hot path of a vote storm, as prepared statements: built once, so each vote
-# costs a few narrow queries and no ORM object loading.
-_LOCK_ATTENDEE = select(Attendee.id).where(Attendee.id == bindparam("a"), Attendee.event_id == bindparam("e"))
-_VOTING_STATE = (
-    select(Event.voting_open, Event.vote_budget, Pitch.status)
-    .join(Pitch, Pitch.event_id == Event.id)
-    .where(Pitch.id == bindparam("p"), Event.id == bindparam("e"))
+# costs a few narrow queries and no ORM object loading. One statement reads the
+# voting state and the existing vote and locks the attendee's row (PostgreSQL;
+# SQLite already holds the write lock from BEGIN IMMEDIATE), so one attendee's
+# concurrent votes are serialised and can't overspend a budget.
+_STATE = (
+    select(Event.voting_open, Event.vote_budget, Pitch.status, Vote.id)
+    .select_from(Attendee)
+    .join(Event, Event.id == Attendee.event_id)
+    .join(Pitch, (Pitch.event_id == Event.id) & (Pitch.id == bindparam("p")))
+    .outerjoin(Vote, (Vote.pitch_id == Pitch.id) & (Vote.attendee_id == Attendee.id))
+    .where(Attendee.id == bindparam("a"), Attendee.event_id == bindparam("e"))
+    .with_for_update(of=Attendee)
 )
-_EXISTING = select(Vote.id).where(Vote.pitch_id == bindparam("p"), Vote.attendee_id == bindparam("a"))
 _USED = (
     select(func.count(Vote.id))
     .join(Pitch, Pitch.id == Vote.pitch_id)
@@ -110,15 +115,10 @@ def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteRe
     Returns None if the pitch is not one of the event's (or the attendee not the event's).
     """
     ids = {"e": event_id, "a": attendee_id, "p": pitch_id}
-    # Serialise one attendee's votes (PostgreSQL row lock; SQLite already holds
-    # the write lock from BEGIN IMMEDIATE), so concurrent requests can't overspend.
-    if db.session.scalar(_LOCK_ATTENDEE.with_for_update(), ids) is None:
-        return None
-    row = db.session.execute(_VOTING_STATE, ids).one_or_none()
+    row = db.session.execute(_STATE, ids).one_or_none()
     if row is None:
         return None
-    voting_open, budget, status = row
-    existing = db.session.scalar(_EXISTING, ids)
+    voting_open, budget, status, existing = row
     used = db.session.scalar(_USED, ids) if budget is not None else 0  # only a budget needs the others
 
     def left(n: int) -> int | None:
