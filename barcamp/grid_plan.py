@@ -192,8 +192,12 @@ def undo_autoplan(event: Event, batch: str | None = None) -> int:
     rows = db.session.scalars(
         select(Placement).where(Placement.event_id == event.id, Placement.autoplan_batch == batch)
     ).all()
+    moved = []
     for row in rows:
+        pitch = db.session.get(Pitch, row.pitch_id) if row.pitch_id else None
         _release(row)
+        if pitch is not None and pitch.status == "active":
+            moved.append(_moved(pitch, None))  # phones that follow it hear it left the programme
     if rows:
-        realtime.changed(event.id, "grid", now=True)
+        realtime.changed(event.id, "grid", now=True, moved=moved)
     return len(rows)

@@ -433,6 +433,22 @@ def test_grid_change_is_announced_with_the_move_after_commit(app, camp, client, 
     ]
 
 
+def test_undoing_an_autoplan_tells_phones_which_sessions_left_the_programme(app, camp, client, socket_client):
+    c = camp()
+    a, b = add_pitch(app, c, "Offene Daten", votes=2), add_pitch(app, c, "Kubernetes", votes=1)
+    run = run_autoplan(c)
+    assert run["placed"] == 2
+    client.get(f"/e/{c.slug}")
+    phone = socket_client(client, c.slug)
+    c.fac.post(f"/e/{c.slug}/facilitate/grid/undo", data={"batch": run["batch"]})
+    (msg,) = [m["args"][0] for m in phone.get_received() if m["name"] == "changed"]
+    assert msg["what"] == "grid"
+    assert sorted(msg["moved"], key=lambda m: m["pitch_id"]) == [
+        {"pitch_id": a, "title": "Offene Daten", "room": None, "start": None},
+        {"pitch_id": b, "title": "Kubernetes", "room": None, "start": None},
+    ]
+
+
 def test_live_partials_show_the_new_placement(app, camp, client):
     c = camp()
     a = add_pitch(app, c, "Offene Daten")
