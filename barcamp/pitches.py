@@ -89,13 +89,16 @@ def event_tags(event: Event) -> list[str]:
 
 @transaction
 def create_pitch(event: Event, attendee: Attendee | None, *, client_id: str | None = None, **fields) -> Pitch:
-    """Store a new pitch; a re-sent form (same client_id) returns the stored one."""
+    """Store a new pitch; a re-sent form (same client_id) returns the stored one. Another title
+    under a used client_id (an old page from the back button) is a new pitch."""
     if client_id:
         existing = db.session.scalar(select(Pitch).where(Pitch.client_id == client_id))
         if existing is not None:
             if existing.event_id != event.id:
                 abort(400)
-            return existing
+            if existing.title == fields.get("title"):
+                return existing
+            client_id = uuid.uuid4().hex
     tags = fields.pop("tags", [])
     pitch = Pitch(event_id=event.id, attendee_id=attendee.id if attendee else None, client_id=client_id, **fields)
     pitch.tags = get_tags(event.id, tags)

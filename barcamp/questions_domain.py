@@ -53,25 +53,30 @@ def post_question(event: Event, text: str, pitch: Pitch | None = None, nonce: st
     """Store an anonymous question; return it and the secret for the author's browser.
 
     A form re-sent with the same nonce (the offline outbox after a lost answer, a double
-    click) returns the question stored the first time instead of a second copy.
+    click) returns the question stored the first time instead of a second copy. Another text
+    under a used nonce (an old page from the back button) is a new question.
     """
     secret = secret_for(event.id, nonce) if nonce else new_secret()
-    secret_hash = hash_key(secret)
     question = Question(
         event_id=event.id,
         pitch_id=pitch.id if pitch else None,
         text=text.strip(),
         status="pending" if event.premoderation else "visible",
-        secret_hash=secret_hash,
+        secret_hash=hash_key(secret),
     )
     try:
         with db.session.begin_nested():
             db.session.add(question)
     except IntegrityError:  # stored before (secret_hash is unique)
-        existing = db.session.scalar(select(Question).where(Question.secret_hash == secret_hash))
+        existing = db.session.scalar(select(Question).where(Question.secret_hash == question.secret_hash))
         if existing is None or existing.event_id != event.id:
             raise
-        return existing, secret
+        if existing.text == question.text:
+            return existing, secret
+        secret = new_secret()
+        question.secret_hash = hash_key(secret)
+        db.session.add(question)
+        db.session.flush()
     announce(event.id, public=question.status == "visible")
     return question, secret
 

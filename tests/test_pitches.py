@@ -83,6 +83,10 @@ def test_resent_pitch_with_same_client_id_is_stored_once(app, client, event_fact
     for _ in range(3):
         assert client.post(f"/e/{slug}/pitch", data=pitch_data(client_id="abc123")).status_code == 302
     assert len(pitch_ids(app, slug)) == 1
+    # An old form (the back button) with another pitch in it: that is a new pitch, not lost.
+    other = pitch_data(client_id="abc123", title="Something else entirely")
+    assert client.post(f"/e/{slug}/pitch", data=other).status_code == 302
+    assert len(pitch_ids(app, slug)) == 2
 
 
 def test_author_can_edit_and_withdraw_but_not_others(app, client, make_client, event_factory):

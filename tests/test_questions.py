@@ -258,14 +258,18 @@ def test_a_re_sent_ask_form_is_stored_once_and_its_nonce_is_not(app, client, mak
     next_nonce = form_nonce(client.get(f"/e/{slug}/questions").get_data(as_text=True))
     fourth = ask(client, slug, "Und Tee?", nonce=next_nonce, headers=JSON)
     assert fourth.get_json()["id"] not in (first.get_json()["id"], third.get_json()["id"])
+    # An old page (the back button) with another question under a used nonce: a new question.
+    fifth = ask(client, slug, "Wann ist Mittag?", nonce=nonce, headers=JSON)
+    assert fifth.get_json()["id"] not in (first.get_json()["id"], third.get_json()["id"], fourth.get_json()["id"])
+    assert len(secrets_of(client, slug).split(".")) == 3  # and its author holds its secret
     with app.app_context():
-        assert db.session.scalar(select(sa.func.count(Question.id))) == 3
+        assert db.session.scalar(select(sa.func.count(Question.id))) == 4
         dump = "\n".join(repr(tuple(row)) for t in db.metadata.sorted_tables for row in db.session.execute(t.select()))
     assert nonce not in dump and other_nonce not in dump  # nothing ties a form, or its page, to a question
     r = client.post(f"/e/{slug}/questions/{first.get_json()['id']}/delete", headers=JSON)
     assert r.status_code == 200
     with app.app_context():
-        assert db.session.scalar(select(sa.func.count(Question.id))) == 2
+        assert db.session.scalar(select(sa.func.count(Question.id))) == 3
 
 
 def test_the_same_ask_form_sent_several_times_at_once_is_stored_once(live_server, phone_http):
