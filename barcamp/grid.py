@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
@@ -25,7 +26,7 @@ from .grid_plan import GridError, autoplan, place, set_lock, undo_autoplan
 from .grid_plan import unschedule as unschedule_pitch
 from .grid_view import build_grid, day_on_screen, event_tz, now_next
 from .identity import current_attendee, event_or_404, facilitator_required
-from .models import Event, Pitch, Vote
+from .models import Attendee, Event, Pitch, Vote
 from .partials import partial
 
 bp = Blueprint("grid", __name__)
@@ -60,9 +61,9 @@ class UndoForm(FlaskForm):
 # --- helpers ------------------------------------------------------------------
 
 
-def my_votes(event: Event) -> list[int]:
-    """Ids of the pitches this browser's attendee voted for."""
-    attendee = current_attendee(event)
+def my_votes(event: Event, attendee: Attendee | None = None) -> list[int]:
+    """Ids of the pitches an attendee (by default this browser's) voted for."""
+    attendee = attendee or current_attendee(event)
     if attendee is None:
         return []
     return sorted(
@@ -72,6 +73,19 @@ def my_votes(event: Event) -> list[int]:
             .where(Vote.attendee_id == attendee.id, Pitch.event_id == event.id)
         )
     )
+
+
+def _feed_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="my-sessions-feed")
+
+
+def my_feed_url(event: Event) -> str | None:
+    """A link to this browser's "my sessions" feed that works without its cookie, so a calendar
+    app can subscribe to it (and follow moves). None before the browser has an attendee."""
+    attendee = current_attendee(event)
+    if attendee is None:
+        return None
+    return url_for("grid.ical_mine", slug=event.slug, k=_feed_signer().dumps([event.id, attendee.id]), _external=True)
 
 
 def _done(event: Event, message: str, **data):
@@ -129,6 +143,7 @@ def attendee(slug):
     return render_template(
         "grid/attendee.html",
         my_votes=my_votes(event),
+        feed_url=my_feed_url(event),
         filter_room=room if any(r.id == room for r in event.rooms) else None,
         filter_mine=request.args.get("mine") == "1",
         **programme_context(event),
@@ -166,10 +181,20 @@ def ical_feed(slug):
 
 @bp.get("/e/<slug>/grid/mine.ics")
 def ical_mine(slug):
-    """iCal feed of the sessions I voted for."""
+    """iCal feed of the sessions I voted for: by this browser's cookie, or by the signed key of
+    ``my_feed_url`` (a calendar app has no cookie)."""
     event = event_or_404(slug)
+    attendee = None
+    if "k" in request.args:
+        try:
+            event_id, attendee_id = _feed_signer().loads(request.args["k"])
+        except (BadSignature, TypeError, ValueError):
+            abort(404)
+        attendee = db.session.get(Attendee, attendee_id) if event_id == event.id else None
+        if attendee is None or attendee.event_id != event.id:
+            abort(404)
     title = _("%(event)s: my sessions", event=event.name)
-    body = grid_export.ical(build_grid(event), set(my_votes(event)), title)
+    body = grid_export.ical(build_grid(event), set(my_votes(event, attendee)), title)
     return _calendar(body, f"{event.slug}-mine.ics")
 
 

@@ -653,6 +653,32 @@ def test_personal_ical_holds_only_the_sessions_i_voted_for(app, camp, client, ma
     assert unplaced
 
 
+def test_my_sessions_feed_link_works_without_the_cookie_so_calendar_apps_can_subscribe(app, camp, client, make_client):
+    c = camp()
+    client.get(f"/e/{c.slug}")
+    with app.app_context():
+        me = db.session.scalar(select(Attendee.id).where(Attendee.event_id == c.id))
+    mine = add_pitch(app, c, "Mine", voters=[me])
+    place(c, mine, c.slots[0], c.room["Aula"])
+    add_pitch(app, c, "Not mine", votes=2)
+    link = re.search(r'href="([^"]*/grid/mine\.ics\?k=[^"]+)"', client.get(f"/e/{c.slug}/grid").get_data(True))[1]
+    calendar_app = make_client()  # no cookie of the attendee's
+
+    def feed(url=link):
+        r = calendar_app.get(url)
+        return r.status_code, [
+            (str(e["SUMMARY"]), str(e["LOCATION"])) for e in icalendar.Calendar.from_ical(r.data).walk("VEVENT")
+        ] if r.status_code == 200 else []
+
+    assert feed()[0] == 200 and [t for t, _ in feed()[1]] == ["Mine"]
+    place(c, mine, c.slots[1], c.room["Küche"])  # the subscription follows a move
+    assert "Küche" in feed()[1][0][1]
+    # A key that was tampered with, or that belongs to another event, opens nothing.
+    assert feed(link[:-3] + "xyz")[0] == 404
+    other = camp(name="Other Camp")
+    assert feed(link.replace(f"/e/{c.slug}/", f"/e/{other.slug}/"))[0] == 404
+
+
 def test_csv_export_has_the_grid_and_neutralises_formulas(app, camp):
     c = camp()
     evil = add_pitch(app, c, '=HYPERLINK("http://x","click")', host="+49 123", votes=2)
