@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
@@ -75,19 +74,6 @@ def my_votes(event: Event, attendee: Attendee | None = None) -> list[int]:
     )
 
 
-def _feed_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="my-sessions-feed")
-
-
-def my_feed_url(event: Event) -> str | None:
-    """A link to this browser's "my sessions" feed that works without its cookie, so a calendar
-    app can subscribe to it (and follow moves). None before the browser has an attendee."""
-    attendee = current_attendee(event)
-    if attendee is None:
-        return None
-    return url_for("grid.ical_mine", slug=event.slug, k=_feed_signer().dumps([event.id, attendee.id]), _external=True)
-
-
 def _done(event: Event, message: str, **data):
     """Answer a facilitator action: JSON for background requests, else back to the console."""
     if wants_json():
@@ -143,7 +129,7 @@ def attendee(slug):
     return render_template(
         "grid/attendee.html",
         my_votes=my_votes(event),
-        feed_url=my_feed_url(event),
+        feed_url=grid_export.feed_url(event, current_attendee(event)),
         filter_room=room if any(r.id == room for r in event.rooms) else None,
         filter_mine=request.args.get("mine") == "1",
         **programme_context(event),
@@ -182,16 +168,12 @@ def ical_feed(slug):
 @bp.get("/e/<slug>/grid/mine.ics")
 def ical_mine(slug):
     """iCal feed of the sessions I voted for: by this browser's cookie, or by the signed key of
-    ``my_feed_url`` (a calendar app has no cookie)."""
+    ``grid_export.feed_url`` (a calendar app has no cookie)."""
     event = event_or_404(slug)
     attendee = None
     if "k" in request.args:
-        try:
-            event_id, attendee_id = _feed_signer().loads(request.args["k"])
-        except (BadSignature, TypeError, ValueError):
-            abort(404)
-        attendee = db.session.get(Attendee, attendee_id) if event_id == event.id else None
-        if attendee is None or attendee.event_id != event.id:
+        attendee = grid_export.feed_attendee(event, request.args["k"])
+        if attendee is None:
             abort(404)
     title = _("%(event)s: my sessions", event=event.name)
     body = grid_export.ical(build_grid(event), set(my_votes(event, attendee)), title)

@@ -1,4 +1,4 @@
-"""Exports of the grid: iCal feeds (the event's and a personal one) and CSV for facilitators."""
+"""Exports of the grid: iCal feeds (the event's and a personal one, with its subscription link) and CSV."""
 
 from __future__ import annotations
 
@@ -7,12 +7,38 @@ import datetime as dt
 import io
 
 import icalendar
-from flask import request
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 
+from .extensions import db
 from .grid_view import Grid
+from .models import Attendee, Event
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _feed_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="my-sessions-feed")
+
+
+def feed_url(event: Event, attendee: Attendee | None) -> str | None:
+    """A link to an attendee's "my sessions" feed that needs no cookie, so a calendar app can
+    subscribe to it (and follow moves): it carries the attendee's id, signed."""
+    if attendee is None:
+        return None
+    key = _feed_signer().dumps([event.id, attendee.id])
+    return url_for("grid.ical_mine", slug=event.slug, k=key, _external=True)
+
+
+def feed_attendee(event: Event, key: str) -> Attendee | None:
+    """The attendee whose feed ``key`` opens in ``event``; None for a forged or foreign key."""
+    try:
+        event_id, attendee_id = _feed_signer().loads(key)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    attendee = db.session.get(Attendee, attendee_id) if event_id == event.id else None
+    return attendee if attendee is not None and attendee.event_id == event.id else None
 
 
 def _uid(kind: str, obj_id: int, grid: Grid) -> str:
