@@ -95,6 +95,13 @@ def place(camp, pitch_id, slot_id, room_id, client=None, **headers):
     )
 
 
+def attendee_of(app, camp, client) -> int:
+    """The attendee id ``client`` gets by opening the event (its only attendee so far)."""
+    client.get(f"/e/{camp.slug}")
+    with app.app_context():
+        return db.session.scalar(select(Attendee.id).where(Attendee.event_id == camp.id))
+
+
 def run_autoplan(camp):
     r = camp.fac.post(f"/e/{camp.slug}/facilitate/grid/autoplan", headers={"Accept": "application/json"})
     assert r.status_code == 200, r.get_data(as_text=True)
@@ -476,9 +483,7 @@ def test_attendee_grid_lists_slots_with_breaks_spanning_all_rooms(app, camp, cli
 
 def test_attendee_grid_filters_by_room_and_my_sessions_without_js(app, camp, client):
     c = camp()
-    client.get(f"/e/{c.slug}")
-    with app.app_context():
-        me = db.session.scalar(select(Attendee.id).where(Attendee.event_id == c.id))
+    me = attendee_of(app, c, client)
     mine = add_pitch(app, c, "Mine", voters=[me])
     other = add_pitch(app, c, "Other")
     place(c, mine, c.slots[0], c.room["Aula"])
@@ -637,9 +642,7 @@ def test_ical_feed_is_valid_and_in_the_event_time_zone(app, camp, client):
 
 def test_personal_ical_holds_only_the_sessions_i_voted_for(app, camp, client, make_client):
     c = camp()
-    client.get(f"/e/{c.slug}")
-    with app.app_context():
-        me = db.session.scalar(select(Attendee.id).where(Attendee.event_id == c.id))
+    me = attendee_of(app, c, client)
     mine = add_pitch(app, c, "Mine", voters=[me])
     other = add_pitch(app, c, "Not mine", votes=3)
     unplaced = add_pitch(app, c, "Mine but unplaced", voters=[me])
@@ -655,9 +658,7 @@ def test_personal_ical_holds_only_the_sessions_i_voted_for(app, camp, client, ma
 
 def test_my_sessions_feed_link_works_without_the_cookie_so_calendar_apps_can_subscribe(app, camp, client, make_client):
     c = camp()
-    client.get(f"/e/{c.slug}")
-    with app.app_context():
-        me = db.session.scalar(select(Attendee.id).where(Attendee.event_id == c.id))
+    me = attendee_of(app, c, client)
     mine = add_pitch(app, c, "Mine", voters=[me])
     place(c, mine, c.slots[0], c.room["Aula"])
     add_pitch(app, c, "Not mine", votes=2)
