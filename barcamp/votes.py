@@ -86,18 +86,20 @@ class VoteResult:
 
 
 # The hot path of a vote storm, as prepared statements: built once, so each vote
-# costs a few narrow queries and no ORM object loading. One statement reads the
-# voting state and the existing vote and locks the attendee's row (PostgreSQL;
-# SQLite already holds the write lock from BEGIN IMMEDIATE), so one attendee's
-# concurrent votes are serialised and can't overspend a budget.
+# costs a few narrow queries and no ORM object loading. The attendee's row is locked
+# first (PostgreSQL; SQLite already holds the write lock from BEGIN IMMEDIATE), so one
+# attendee's concurrent votes are serialised and can't overspend a budget. The state is
+# read by a second statement: in READ COMMITTED, only a statement that starts after the
+# lock is granted sees the vote the previous holder committed.
+_LOCK_ATTENDEE = (
+    select(Attendee.id).where(Attendee.id == bindparam("a"), Attendee.event_id == bindparam("e")).with_for_update()
+)
 _STATE = (
     select(Event.voting_open, Event.vote_budget, Pitch.status, Vote.id)
-    .select_from(Attendee)
-    .join(Event, Event.id == Attendee.event_id)
-    .join(Pitch, (Pitch.event_id == Event.id) & (Pitch.id == bindparam("p")))
-    .outerjoin(Vote, (Vote.pitch_id == Pitch.id) & (Vote.attendee_id == Attendee.id))
-    .where(Attendee.id == bindparam("a"), Attendee.event_id == bindparam("e"))
-    .with_for_update(of=Attendee)
+    .select_from(Pitch)
+    .join(Event, Event.id == Pitch.event_id)
+    .outerjoin(Vote, (Vote.pitch_id == Pitch.id) & (Vote.attendee_id == bindparam("a")))
+    .where(Pitch.id == bindparam("p"), Event.id == bindparam("e"))
 )
 _USED = (
     select(func.count(Vote.id))
@@ -115,6 +117,8 @@ def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteRe
     Returns None if the pitch is not one of the event's (or the attendee not the event's).
     """
     ids = {"e": event_id, "a": attendee_id, "p": pitch_id}
+    if db.session.scalar(_LOCK_ATTENDEE, ids) is None:
+        return None
     row = db.session.execute(_STATE, ids).one_or_none()
     if row is None:
         return None

@@ -128,6 +128,38 @@ def test_budget_holds_under_concurrent_requests(live_server, phone_http):
     assert phone.http.get(f"{live_server.url}/e/{slug}/votes/mine").json()["votes_left"] == 0
 
 
+def test_one_phone_tapping_the_same_vote_many_times_at_once_counts_once(live_server, phone_http):
+    """Re-sends and double taps race each other: each must see the vote the one before it stored
+    (on PostgreSQL a statement that waited for the attendee's lock must read after it), not fail."""
+    slug, _fac = live_server.create_event("Double Tap Votes")
+    phone = phone_http()
+    phone.open(f"/e/{slug}")
+    pitch = phone.post(f"/e/{slug}/pitch", {"title": "Tap", "level": "everyone", "format": "talk", "language": "en"})
+    pid = pitch.json()["id"]
+
+    def tap_at_once(on: str, taps: int = 8) -> list:
+        barrier = threading.Barrier(taps)
+        results = []
+
+        def tap():
+            barrier.wait()
+            results.append(phone.post(f"/e/{slug}/pitches/{pid}/vote", {"on": on}))
+
+        threads = [threading.Thread(target=tap) for _ in range(taps)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return results
+
+    for on in ("1", "0") * 4:
+        results = tap_at_once(on)
+        assert [r.status_code for r in results] == [200] * 8
+        assert {r.json()["voted"] for r in results} == {on == "1"}
+        (entry,) = phone.http.get(f"{live_server.url}/api/v1/events/{slug}").json()["pitches"]
+        assert entry["votes"] == (1 if on == "1" else 0)
+
+
 def test_closed_voting_refuses_votes_and_take_backs(app, client, facilitator):
     fac, slug = facilitator
     [pid] = make_pitches(app, slug, 1)
