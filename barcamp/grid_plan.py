@@ -61,9 +61,10 @@ def _where(placement: Placement | None) -> tuple[str | None, str | None]:
     return room.name, start
 
 
-def _moved(pitch: Pitch, placement: Placement | None) -> dict:
+def _moved(pitch: Pitch, placement: Placement | None, placed: bool = False) -> dict:
+    """What phones that follow the pitch are told: where it is now (placed: it just got on the grid)."""
     room, start = _where(placement)
-    return {"pitch_id": pitch.id, "title": pitch.title, "room": room, "start": start}
+    return {"pitch_id": pitch.id, "title": pitch.title, "room": room, "start": start, "placed": placed}
 
 
 def _release(placement: Placement) -> None:
@@ -96,7 +97,7 @@ def place(event: Event, pitch_id: int, slot_id: int, room_id: int) -> list[dict]
         db.session.add(target)
     target.pitch_id, target.autoplan_batch = pitch.id, None
     db.session.flush()
-    moved = [_moved(pitch, target)] if source is not None else []
+    moved = [_moved(pitch, target, placed=source is None)]
     if displaced is not None and source is not None:  # a swap
         source.pitch_id = displaced.id
         db.session.flush()
@@ -170,16 +171,17 @@ def autoplan(event: Event) -> tuple[str | None, int]:
     if not plan:
         return None, 0
     batch = uuid.uuid4().hex
+    moved = []
     for pitch, cell in plan:
         if cell.placement is not None:  # a row left by a withdrawn pitch
             db.session.delete(cell.placement)
             db.session.flush()
-        db.session.add(
-            Placement(
-                event_id=event.id, slot_id=cell.slot.id, room_id=cell.room.id, pitch_id=pitch.id, autoplan_batch=batch
-            )
+        row = Placement(
+            event_id=event.id, slot_id=cell.slot.id, room_id=cell.room.id, pitch_id=pitch.id, autoplan_batch=batch
         )
-    realtime.changed(event.id, "grid", now=True)
+        db.session.add(row)
+        moved.append(_moved(pitch, row, placed=True))
+    realtime.changed(event.id, "grid", now=True, moved=moved)
     return batch, len(plan)
 
 

@@ -361,3 +361,33 @@ def test_projector_turns_the_pages_of_a_big_grid_and_keeps_its_page_on_live_upda
     projector.clock.fast_forward(12_000)  # and on to page one again
     expect(one).to_be_visible()
     expect(projector.get_by_text("Kommt live dazu")).to_be_hidden()
+
+
+def test_a_phone_hears_when_a_session_it_wants_is_scheduled_moved_or_taken_off(
+    live_server, live_db, new_context, phone_http
+):
+    slug, fac_url = live_server.create_event("Grid Notice Camp")
+    rooms, slots, pitches = seed(live_db, slug, ROOMS, SLOTS, [("Offene Daten", "Gül", 1), ("Kubernetes", "Ben", 1)])
+    phone = new_context("phone", locale="de-DE").new_page()
+    phone.goto(f"{live_server.url}/e/{slug}")
+    vote_as_newest_attendee(live_db, slug, pitches["Offene Daten"])  # this phone wants "Offene Daten" only
+    phone.goto(f"{live_server.url}/e/{slug}/grid")
+    live(phone)
+    facilitator = phone_http()
+    facilitator.open(fac_url.removeprefix(live_server.url))
+    notices = phone.locator("#grid-notices")
+
+    def place(title, slot, room):
+        cell = {"pitch_id": pitches[title], "slot_id": slots[slot], "room_id": rooms[room]}
+        assert facilitator.post(f"/e/{slug}/facilitate/grid/place", cell).status_code == 200
+
+    place("Kubernetes", 0, "Werkstatt")  # not this phone's: no notice
+    place("Offene Daten", 0, "Aula")
+    expect(notices).to_contain_text("„Offene Daten“ steht im Programm: Aula, 10:00")
+    place("Offene Daten", 1, "Werkstatt")
+    expect(notices).to_contain_text("„Offene Daten“ ist umgezogen: Werkstatt, 11:15")
+    unplace = {"pitch_id": pitches["Offene Daten"]}
+    assert facilitator.post(f"/e/{slug}/facilitate/grid/unschedule", unplace).status_code == 200
+    expect(notices).to_contain_text("„Offene Daten“ ist nicht mehr im Programm")
+    expect(notices.locator("p")).to_have_count(3)
+    assert "Kubernetes" not in notices.inner_text()

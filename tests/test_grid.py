@@ -432,12 +432,30 @@ def test_grid_change_is_announced_with_the_move_after_commit(app, camp, client, 
         ]
 
     assert announced() == [
-        {"what": "grid", "moved": [{"pitch_id": a, "title": "Offene Daten", "room": "Werkstatt", "start": "11:15"}]}
+        {
+            "what": "grid",
+            "moved": [{"pitch_id": a, "title": "Offene Daten", "room": "Werkstatt", "start": "11:15", "placed": False}],
+        }
     ]
     c.fac.post(f"/e/{c.slug}/facilitate/grid/unschedule", data={"pitch_id": a})
     assert announced() == [
-        {"what": "grid", "moved": [{"pitch_id": a, "title": "Offene Daten", "room": None, "start": None}]}
+        {
+            "what": "grid",
+            "moved": [{"pitch_id": a, "title": "Offene Daten", "room": None, "start": None, "placed": False}],
+        }
     ]
+    # Getting on the grid is news too, placed by hand or by auto-plan.
+    place(c, a, c.slots[0], c.room["Küche"])
+    assert announced() == [
+        {
+            "what": "grid",
+            "moved": [{"pitch_id": a, "title": "Offene Daten", "room": "Küche", "start": "10:00", "placed": True}],
+        }
+    ]
+    b = add_pitch(app, c, "Kubernetes", votes=1)
+    assert run_autoplan(c)["placed"] == 1
+    ((msg,),) = [m["args"] for m in phone.get_received() if m["name"] == "changed"]
+    assert [(m["pitch_id"], m["placed"], bool(m["room"] and m["start"])) for m in msg["moved"]] == [(b, True, True)]
 
 
 def test_undoing_an_autoplan_tells_phones_which_sessions_left_the_programme(app, camp, client, socket_client):
@@ -451,8 +469,8 @@ def test_undoing_an_autoplan_tells_phones_which_sessions_left_the_programme(app,
     (msg,) = [m["args"][0] for m in phone.get_received() if m["name"] == "changed"]
     assert msg["what"] == "grid"
     assert sorted(msg["moved"], key=lambda m: m["pitch_id"]) == [
-        {"pitch_id": a, "title": "Offene Daten", "room": None, "start": None},
-        {"pitch_id": b, "title": "Kubernetes", "room": None, "start": None},
+        {"pitch_id": a, "title": "Offene Daten", "room": None, "start": None, "placed": False},
+        {"pitch_id": b, "title": "Kubernetes", "room": None, "start": None, "placed": False},
     ]
 
 

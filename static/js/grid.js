@@ -1,6 +1,6 @@
 // The grid on every screen (phone, projector, console): highlights the cells a live update
 // changed, keeps "now/next" current, rotates projector pages; on the phone also the
-// "moved" notices for sessions I voted for, and the room / "my sessions" filters.
+// "scheduled", "moved" and "removed" notices for sessions I voted for, and the room / "my sessions" filters.
 import { on, refresh } from "./live.js";
 
 const page = document.getElementById("grid-page");
@@ -61,7 +61,7 @@ function setupPages() {
   rotateTimer = setInterval(() => { pageIndex = (pageIndex + 1) % pages.length; show(); }, 12000);
 }
 
-// --- phone: my sessions, filters, "moved" notices ------------------------------------
+// --- phone: my sessions, filters, notices of sessions I voted for ---------------------
 function applyMine() {
   document.querySelectorAll(".programme .gs").forEach((el) => {
     el.toggleAttribute("data-mine", myVotes.has(Number(el.dataset.pitch)));
@@ -129,7 +129,7 @@ on("changed", (msg) => {
   if (msg.what !== "grid" || !notices || !Array.isArray(msg.moved)) return;
   for (const m of msg.moved) {
     if (!myVotes.has(m.pitch_id)) continue;
-    notice(fill(m.room ? notices.dataset.moved : notices.dataset.removed, m));
+    notice(fill(m.placed ? notices.dataset.placed : m.room ? notices.dataset.moved : notices.dataset.removed, m));
   }
 });
 on("resync", loadMine);
