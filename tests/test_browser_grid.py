@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -391,3 +392,47 @@ def test_a_phone_hears_when_a_session_it_wants_is_scheduled_moved_or_taken_off(
     expect(notices).to_contain_text("„Offene Daten“ ist nicht mehr im Programm")
     expect(notices.locator("p")).to_have_count(3)
     assert "Kubernetes" not in notices.inner_text()
+
+
+FIRE_CHANGED = (
+    """(messages) => messages.forEach((m) => window.barcampSocket.listeners("changed").forEach((fn) => fn(m)))"""
+)
+
+
+def test_a_waiting_reload_asks_for_a_render_made_after_the_newest_change(live_server, live_db, new_context, phone_http):
+    """Two changes in quick succession: the one reload the page makes must ask for a render made
+    after the second, not take the server's cached render of the first (the undo test met this)."""
+    slug, fac_url = live_server.create_event("Grid Coalesce Camp")
+    rooms, slots, _pitches = seed(live_db, slug, ROOMS, SLOTS, [("Rust für Python-Leute", "Ben", 9)])
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    live(fac)
+    fac.evaluate("window.barcampSocket.disconnect()")  # from here the test tells the page of changes
+    with fac.expect_response(lambda r: "/live/grid_console?at=1" in r.url):  # the server caches a render
+        fac.evaluate(FIRE_CHANGED, [{"what": "grid", "now": True, "at": 1}])
+    facilitator = phone_http()
+    facilitator.open(fac_url.removeprefix(live_server.url))
+    assert facilitator.post(f"/e/{slug}/facilitate/grid/autoplan", {}).status_code == 200
+    after = time.time()
+    fac.evaluate(FIRE_CHANGED, [{"what": "grid", "now": True, "at": 1}, {"what": "grid", "now": True, "at": after}])
+    expect(fac.locator(f'td[data-cell="{slots[0]}-{rooms["Aula"]}"]')).to_contain_text("Rust für Python-Leute")
+
+
+def test_an_action_answered_after_a_live_reload_replaced_its_form_still_reports(live_server, live_db, new_context):
+    """The undo's answer comes back after the live reload it caused removed the undo form: the
+    facilitator still reads what happened."""
+    slug, fac_url = live_server.create_event("Grid Detached Camp")
+    seed(live_db, slug, ROOMS, SLOTS, [("Rust für Python-Leute", "Ben", 9), ("Yoga", "Mara", 2)])
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    live(fac)
+    fac.get_by_role("button", name="Auto-plan unscheduled pitches").click()
+    status = fac.locator("[data-grid-status]")
+    expect(status).to_have_text("Auto-plan placed 2 sessions.")
+    late = LateAnswer(fac, "**/facilitate/grid/undo")
+    fac.get_by_role("button", name="Undo auto-plan (2 sessions)").click()
+    late.answer()  # the server took the plan back; the page's live reload drops the undo form
+    expect(fac.get_by_role("button", name=re.compile("Undo auto-plan"))).to_have_count(0)
+    expect(fac.locator(".gc-queue .gc-chip")).to_have_count(2)
+    late.deliver()
+    expect(status).to_have_text("Took back 2 sessions.")

@@ -24,21 +24,28 @@ function status(text) {
 }
 
 const refreshing = new Map();
+const wanted = new Map(); // partial -> the freshest query asked for while its reload waits
+const atOf = (query) => (query.startsWith("at=") ? Number(query.slice(3)) : 0);
+const fresher = (a, b) => (a === "fresh=1" || b === "fresh=1" ? "fresh=1" : atOf(a) >= atOf(b) ? a : b);
 const asked = new Map(); // partial -> number of the newest reload started
 const shown = new WeakMap(); // element -> number of the reload it shows
 const itemAfter = new WeakMap(); // element -> newest reload started before a pushed item changed it
 export function refresh(what, delay = 0, query = "") {
   // Coalesce reloads of the same partial, and spread them a little over time.
   // `query` is "at=<time of the change>" (served from the server's shared render
-  // cache) or "fresh=1" after a reconnect.
+  // cache) or "fresh=1" after a reconnect. A reload that waits takes the freshest query asked
+  // for meanwhile: a render cached before a later change must not answer for it.
+  wanted.set(what, fresher(wanted.get(what) || "", query));
   if (refreshing.has(what)) return;
   refreshing.set(what, setTimeout(async () => {
     refreshing.delete(what);
+    const freshest = wanted.get(what) || "";
+    wanted.delete(what);
     const n = (asked.get(what) || 0) + 1;
     asked.set(what, n);
     for (const el of document.querySelectorAll(`[data-live="${what}"]`)) {
       const base = el.dataset.src || `/e/${slug}/live/${what}`;
-      const src = query ? `${base}${base.includes("?") ? "&" : "?"}${query}` : base;
+      const src = freshest ? `${base}${base.includes("?") ? "&" : "?"}${freshest}` : base;
       try {
         const res = await fetch(src, { headers: { Accept: "text/html" }, credentials: "same-origin" });
         if (!res.ok) continue;
@@ -134,15 +141,19 @@ document.addEventListener("submit", async (ev) => {
   if (ev.submitter && ev.submitter.name) fields.push([ev.submitter.name, ev.submitter.value]);
   const item = { action: form.action, fields };
   form.dispatchEvent(new CustomEvent("bg:optimistic", { bubbles: true, detail: { item } }));
+  // A live reload can replace the form while it is on its way: then the answer goes to the
+  // part of the page the form was in, so its message and follow-up are not lost.
+  const home = form.closest("[data-live]");
+  const target = () => (form.isConnected ? form : home && home.isConnected ? home : document.body);
   const errorBox = form.querySelector("[data-error]");
   try {
     const r = await send(item);
     if (errorBox) errorBox.textContent = r.ok ? "" : (r.data.error || "");
-    form.dispatchEvent(new CustomEvent("bg:done", { bubbles: true, detail: { item, result: r } }));
+    target().dispatchEvent(new CustomEvent("bg:done", { bubbles: true, detail: { item, result: r } }));
   } catch (e) {
     // No connection: keep it, send it when we are back. Actions are idempotent server-side.
     saveOutbox([...loadOutbox(), item]);
-    form.dispatchEvent(new CustomEvent("bg:queued", { bubbles: true, detail: { item } }));
+    target().dispatchEvent(new CustomEvent("bg:queued", { bubbles: true, detail: { item } }));
     status(document.documentElement.lang === "de" ? "Offline – wird gesendet, sobald du wieder verbunden bist." : "Offline – will be sent when you are back online.");
   }
 });
