@@ -126,10 +126,11 @@ def attendee(slug):
     """The programme on a phone: now and next, then every slot as a list; filters by room and "mine"."""
     event = event_or_404(slug)
     room = request.args.get("room", type=int)
+    me = current_attendee(event)
     return render_template(
         "grid/attendee.html",
-        my_votes=my_votes(event),
-        feed_url=grid_export.feed_url(event, current_attendee(event)),
+        my_votes=my_votes(event, me),
+        feed_url=grid_export.feed_url(event, me),
         filter_room=room if any(r.id == room for r in event.rooms) else None,
         filter_mine=request.args.get("mine") == "1",
         **programme_context(event),

@@ -194,12 +194,11 @@ def undo_autoplan(event: Event, batch: str | None = None) -> int:
     rows = db.session.scalars(
         select(Placement).where(Placement.event_id == event.id, Placement.autoplan_batch == batch)
     ).all()
-    moved = []
+    pitches = db.session.scalars(select(Pitch).where(Pitch.id.in_([r.pitch_id for r in rows if r.pitch_id]))).all()
     for row in rows:
-        pitch = db.session.get(Pitch, row.pitch_id) if row.pitch_id else None
         _release(row)
-        if pitch is not None and pitch.status == "active":
-            moved.append(_moved(pitch, None))  # phones that follow it hear it left the programme
+    # Phones that follow these sessions hear they left the programme.
+    moved = [_moved(pitch, None) for pitch in pitches if pitch.status == "active"]
     if rows:
         realtime.changed(event.id, "grid", now=True, moved=moved)
     return len(rows)
