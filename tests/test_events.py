@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from barcamp.extensions import db
 from barcamp.models import Event, Room
+from tests.conftest import SOON
 
 
 def test_create_event_form_yields_working_attendee_and_facilitator_links(client, make_client):
@@ -15,7 +16,7 @@ def test_create_event_form_yields_working_attendee_and_facilitator_links(client,
             "new-name": "Barcamp Köln",
             "new-hashtag": "#bck",
             "new-timezone": "Europe/Berlin",
-            "new-first_day": "2026-12-05",
+            "new-first_day": SOON,
         },
         follow_redirects=True,
     )
@@ -32,7 +33,7 @@ def test_create_event_form_yields_working_attendee_and_facilitator_links(client,
 
 
 def test_created_event_has_hashed_key_and_join_code(app, client):
-    client.post("/", data={"new-name": "BC", "new-timezone": "UTC", "new-first_day": "2026-12-05"})
+    client.post("/", data={"new-name": "BC", "new-timezone": "UTC", "new-first_day": SOON})
     with app.app_context():
         event = db.session.scalar(select(Event))
         assert len(event.join_code) == 6
@@ -51,7 +52,7 @@ def test_join_with_unknown_code_says_so_and_keeps_it(client):
 def test_create_event_with_empty_name_keeps_typed_values(client):
     r = client.post(
         "/",
-        data={"new-name": "   ", "new-hashtag": "mytag", "new-timezone": "Mars/Base", "new-first_day": "2026-12-05"},
+        data={"new-name": "   ", "new-hashtag": "mytag", "new-timezone": "Mars/Base", "new-first_day": SOON},
     )
     assert r.status_code == 400
     html = r.get_data(as_text=True)

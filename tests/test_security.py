@@ -17,7 +17,7 @@ import icalendar
 import pytest
 import requests
 
-from tests.conftest import ROOT, LiveServer, _pg_create, _pg_drop
+from tests.conftest import ROOT, SOON, LiveServer, _pg_create, _pg_drop
 from tests.world import build
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -371,7 +371,7 @@ def _hammer(client, url, data, limit=200):
 
 
 LIMITED = {
-    "event creation": ("/", lambda w: {"new-name": "Spam", "new-timezone": "UTC", "new-first_day": "2026-12-05"}),
+    "event creation": ("/", lambda w: {"new-name": "Spam", "new-timezone": "UTC", "new-first_day": SOON}),
     "pitching": ("/e/{slug}/pitch", lambda w: {"title": "Spam", "language": "en"}),
     "voting": ("/e/{slug}/pitches/{pitch_id}/vote", lambda w: {"on": "1"}),
     "questions": ("/e/{slug}/questions", lambda w: {"text": "Spam spam spam?"}),
