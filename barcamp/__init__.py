@@ -81,6 +81,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     tabs = [("grid.attendee", _l("Grid")), ("questions.wall", _l("Questions")), ("tips.board", _l("Tips"))]
 
+    # Globals, not context: macros imported without context (grid/_table.html) see them too.
+    app.jinja_env.globals.update(levels=dict(pitches.LEVELS), formats=dict(pitches.FORMATS))
+
     @app.context_processor
     def template_helpers():
         def event_tabs():
@@ -93,8 +96,6 @@ def create_app(test_config: dict | None = None) -> Flask:
             "csrf_input": partials.csrf_input,
             "get_locale": get_locale,
             "endpoint_exists": lambda name: name in app.view_functions,
-            "levels": dict(pitches.LEVELS),
-            "formats": dict(pitches.FORMATS),
             "voting_form": pitches.voting_form,
             "merge_form": pitch_console.merge_form,
             "votes_left_for": pitches.votes_left_for,

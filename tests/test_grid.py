@@ -17,7 +17,8 @@ from sqlalchemy import select
 from barcamp.extensions import db
 from barcamp.models import Attendee, Day, Event, Pitch, Placement, Room, Slot, Vote
 
-DAY = dt.date(2026, 11, 28)
+# A day a week ahead, whatever today is: its slots are all "next", none has run yet.
+DAY = dt.date.today() + dt.timedelta(days=7)
 ROOMS = (("Aula", 100, "Ground floor"), ("Werkstatt", 40, "1st floor, left"), ("Küche", 12, ""))
 SLOTS = (
     ("10:00", "11:00", "session", ""),
@@ -597,6 +598,21 @@ def test_projector_shows_the_grid_and_now_next_modes(app, camp, client):
     assert "Big screen talk" in html and 'colspan="3" class="gt-span">Lunch' in html
 
 
+def test_projector_grid_and_printable_grid_show_a_placed_beginner_friendly_pitch(app, camp, client):
+    c = camp()
+    a = add_pitch(app, c, "Erste Schritte")
+    with app.app_context():
+        db.session.get(Pitch, a).level = "beginner"
+        db.session.commit()
+    place(c, a, c.slots[0], c.room["Aula"])
+    c.fac.post(f"/e/{c.slug}/facilitate/projector", data={"mode": "grid"})
+    for url in (f"/e/{c.slug}/projector", f"/e/{c.slug}/live/grid_projector", f"/e/{c.slug}/grid/print"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        html = r.get_data(as_text=True)
+        assert "Erste Schritte" in html and '<span class="level-beginner-badge">Beginner-friendly</span>' in html
+
+
 def test_projector_pages_grids_bigger_than_eight_by_eight(app, camp, client):
     rooms = tuple((f"Raum {n}", 10 + n, "") for n in range(10))
     c = camp(rooms=rooms)
@@ -640,13 +656,14 @@ def test_ical_feed_is_valid_and_in_the_event_time_zone(app, camp, client):
     r = client.get(f"/e/{c.slug}/grid.ics")
     assert r.status_code == 200 and r.mimetype == "text/calendar"
     body = r.get_data(as_text=True)
-    assert "DTSTART;TZID=America/New_York:20261128T111500" in body
+    assert f"DTSTART;TZID=America/New_York:{DAY:%Y%m%d}T111500" in body
     cal = icalendar.Calendar.from_ical(r.data)
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["America/New_York"]
     (event,) = [e for e in cal.walk("VEVENT") if e["SUMMARY"] == "Data, ethics; and you"]
     start, end = event.decoded("DTSTART"), event.decoded("DTEND")
-    assert start == dt.datetime(2026, 11, 28, 11, 15, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
-    assert start.astimezone(dt.UTC).hour == 16 and end - start == dt.timedelta(minutes=45)
+    assert start == dt.datetime.combine(DAY, dt.time(11, 15), zoneinfo.ZoneInfo("America/New_York"))
+    assert start.astimezone(dt.UTC).hour in (15, 16)  # EDT or EST; never Berlin or UTC
+    assert end - start == dt.timedelta(minutes=45)
     assert str(event["LOCATION"]) == "Werkstatt, 1st floor, left"
     assert "Felix" in str(event["DESCRIPTION"])
     assert event["UID"] and event["DTSTAMP"]
