@@ -29,8 +29,11 @@ def init_app(app) -> None:
     @click.option("--timezone", default="Europe/Berlin")
     def create(name, hashtag, timezone):
         """Create an event and print its attendee and facilitator URLs."""
+        from . import zones
         from .events import create_event
 
+        if not zones.is_known(timezone):
+            raise click.BadParameter(f"unknown time zone {timezone!r}, e.g. Europe/Berlin", param_hint="--timezone")
         upgrade()
         ev, key = create_event(name, hashtag, timezone)
         attendee, facilitator = _urls(ev, key)

@@ -7,7 +7,6 @@ import io
 import re
 import secrets
 import unicodedata
-import zoneinfo
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from . import realtime
+from . import realtime, zones
 from .database import transaction
 from .errors import wants_json
 from .extensions import db, limiter
@@ -107,11 +106,10 @@ def first_timer_count(event: Event) -> int:
 # --- forms ------------------------------------------------------------------
 
 
-def _valid_timezone(form, field):
-    try:
-        zoneinfo.ZoneInfo(field.data)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(_l("Unknown time zone, e.g. Europe/Berlin.")) from exc
+def valid_timezone(form, field):
+    """WTForms validator: a known IANA time zone name."""
+    if not zones.is_known(field.data):
+        raise ValidationError(_l("Unknown time zone, e.g. Europe/Berlin."))
 
 
 class CreateEventForm(FlaskForm):
@@ -121,7 +119,7 @@ class CreateEventForm(FlaskForm):
         filters=[lambda s: s.strip() if s else s],
     )
     hashtag = StringField(_l("Hashtag (optional)"), validators=[Optional(), Length(max=60)])
-    timezone = StringField(_l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), _valid_timezone])
+    timezone = StringField(_l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), valid_timezone])
     first_day = DateField(_l("First day"), default=dt.date.today, validators=[DataRequired(_l("Please pick a date."))])
 
 

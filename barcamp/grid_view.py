@@ -7,11 +7,11 @@ Breaks and plenaries span all rooms: their rows have no cells.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from . import zones
 from .extensions import db
 from .models import Event, Pitch, Placement, Room, Slot
 from .votes import interest_counts
@@ -82,12 +82,9 @@ class Grid:
         return start
 
 
-def event_tz(event: Event) -> zoneinfo.ZoneInfo:
+def event_tz(event: Event) -> dt.tzinfo:
     """The event's time zone (UTC if the stored name is unknown)."""
-    try:
-        return zoneinfo.ZoneInfo(event.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return zones.zone(event.timezone)
 
 
 def host_key(pitch: Pitch) -> tuple | None:

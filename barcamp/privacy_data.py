@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-import zoneinfo
 from urllib.parse import urlsplit
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Time, delete, func, insert, select, update
 
+from . import zones
 from .database import transaction
 from .extensions import db
 from .identity import hash_key
@@ -145,10 +145,8 @@ def _check(table, values: dict) -> None:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ImportProblem("tip.link must be an http:// or https:// link")
     if table.name == "event" and "timezone" in values:
-        try:
-            zoneinfo.ZoneInfo(values["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ImportProblem("event.timezone is not a known time zone") from exc
+        if not zones.is_known(values["timezone"]):
+            raise ImportProblem("event.timezone is not a known time zone")
 
 
 def _rows(data: dict, name: str) -> list[dict]:
@@ -293,21 +291,14 @@ def delete_event(event: Event) -> None:
 def event_end(event: Event, last_day: dt.date | None = None) -> dt.datetime:
     """When the event is over: midnight after its last day, in its time zone (as naive UTC)."""
     last = last_day or max((d.date for d in event.days), default=event.created_at.date())
-    try:
-        tz = zoneinfo.ZoneInfo(event.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = dt.UTC
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zones.zone(event.timezone))
     return end.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def purge_date(event: Event, retention_days: int) -> dt.date:
     """The day (in the event's time zone) its anonymous questions and tips are deleted."""
     when = (event_end(event) + dt.timedelta(days=retention_days)).replace(tzinfo=dt.UTC)
-    try:
-        return when.astimezone(zoneinfo.ZoneInfo(event.timezone)).date()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return when.date()
+    return when.astimezone(zones.zone(event.timezone)).date()
 
 
 @transaction

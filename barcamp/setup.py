@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from . import realtime
 from .database import transaction
-from .events import first_timer_count, new_facilitator_link, rotate_facilitator_link
+from .events import first_timer_count, new_facilitator_link, rotate_facilitator_link, valid_timezone
 from .extensions import db
 from .identity import facilitator_required, grant_facilitator
 from .models import Day, Event, FacilitatorLink, Room, Slot
@@ -159,7 +159,7 @@ class EventForm(FlaskForm):
         validators=[DataRequired(_l("Please give the event a name.")), Length(max=120)],
     )
     hashtag = StringField(_l("Hashtag (optional)"), filters=[_strip], validators=[Optional(), Length(max=60)])
-    timezone = StringField(_l("Time zone"), validators=[DataRequired()])
+    timezone = StringField(_l("Time zone"), filters=[_strip], validators=[DataRequired(), valid_timezone])
 
 
 # --- views ------------------------------------------------------------------

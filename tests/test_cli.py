@@ -45,6 +45,19 @@ def test_event_create_prints_attendee_and_facilitator_urls(tmp_path):
     assert re.search(r"Facilitator:\s+http://\S+/e/cli-camp/f/\S{20,}", out.stdout)
 
 
+def test_event_create_refuses_an_unknown_time_zone(tmp_path):
+    out = flask(
+        "event",
+        "create",
+        "TZ Camp",
+        "--timezone",
+        "Mars/Olympus",
+        db_url=f"sqlite:///{tmp_path / 'c.db'}",
+        tmp=tmp_path,
+    )
+    assert out.returncode == 2 and "unknown time zone" in out.stderr
+
+
 def test_demo_loads_two_days_five_rooms_six_slots(tmp_path):
     url = f"sqlite:///{tmp_path / 'd.db'}"
     out = flask("demo", db_url=url, tmp=tmp_path)

@@ -61,6 +61,30 @@ def test_create_event_with_empty_name_keeps_typed_values(client):
     assert 'value="mytag"' in html and 'value="Mars/Base"' in html
 
 
+def test_unknown_or_absurd_time_zones_are_refused_by_every_form_with_a_message(app, facilitator, client):
+    r = client.post("/", data={"new-name": "TZ", "new-timezone": "A" * 300, "new-first_day": SOON})
+    assert r.status_code == 400 and "Unknown time zone" in r.get_data(as_text=True)
+    fac, slug = facilitator
+    for zone in ("Mars/Olympus", "Europe", "../../etc/passwd", "B" * 300):
+        r = fac.post(f"/e/{slug}/facilitate/event", data={"event-name": "TZ", "event-timezone": zone})
+        assert r.status_code == 400 and "Unknown time zone" in r.get_data(as_text=True), zone
+    assert (
+        fac.post(f"/e/{slug}/facilitate/event", data={"event-name": "TZ", "event-timezone": "Asia/Tokyo"}).status_code
+        == 302
+    )
+    assert client.get(f"/api/v1/events/{slug}").get_json()["timezone"] == "Asia/Tokyo"
+
+
+def test_an_event_stored_with_an_unknown_zone_still_renders_in_utc(app, facilitator, client):
+    fac, slug = facilitator
+    with app.app_context():
+        db.session.scalar(select(Event).where(Event.slug == slug)).timezone = "Mars/Olympus"
+        db.session.commit()
+    for url in (f"/api/v1/events/{slug}", f"/e/{slug}/grid", f"/e/{slug}/grid.ics", f"/e/{slug}"):
+        assert client.get(url).status_code == 200, url
+    assert fac.get(f"/e/{slug}/facilitate").status_code == 200
+
+
 def test_console_refuses_attendee_and_other_events_facilitator(client, facilitator, event_factory, make_client):
     fac_client, slug = facilitator
     assert client.get(f"/e/{slug}").status_code == 200  # attendee

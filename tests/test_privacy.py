@@ -161,6 +161,7 @@ def _mutations(original: dict) -> dict:
         "number as text": changed("room", "capacity", "many"),
         "bad date": changed("day", "date", "2026-13-45"),
         "bad time zone": changed("event", "timezone", "Mars/Olympus"),
+        "absurd time zone": changed("event", "timezone", "A" * 60),
         "nul character": changed("question", "text", "a\x00b"),
         "huge number": changed("room", "capacity", 10**40),
         "duplicate ids": changed("attendee", "id", original["tables"]["attendee"][1]["id"]),
