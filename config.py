@@ -25,6 +25,19 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _public_url(bind: str) -> str:
+    """Where people reach the server, for the links the command line prints: PUBLIC_URL, else BIND's port."""
+    if os.environ.get("PUBLIC_URL"):
+        return os.environ["PUBLIC_URL"].rstrip("/")
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]")
+    if bind.startswith("unix:") or not port.isdigit():
+        host, port = "127.0.0.1", "8000"
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 -- listening on every interface; print a reachable one
+        host = "127.0.0.1"
+    return f"{os.environ.get('PREFERRED_URL_SCHEME', 'http')}://{host}:{port}"
+
+
 class Config:
     SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'barcamp.db'}")
@@ -48,6 +61,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 60
     # Behind a reverse proxy, trust this many X-Forwarded-* hops.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    # The base of the links that `flask --app wsgi event create` and `demo` print.
+    PUBLIC_URL = _public_url(os.environ.get("BIND", "127.0.0.1:8000"))
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ["en", "de"]
     WTF_CSRF_TIME_LIMIT = None

@@ -7,17 +7,27 @@ from flask import current_app, url_for
 from flask_migrate import upgrade
 
 
-def _urls(event, key):
-    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL", "http://127.0.0.1:8000")):
+def _urls(event, key) -> tuple[str, str, str]:
+    """The attendee, facilitator and projector URLs of an event, on PUBLIC_URL (BIND's port by default)."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         return (
             url_for("events.home", slug=event.slug, _external=True),
             url_for("events.facilitator_link", slug=event.slug, key=key, _external=True),
+            url_for("events.projector", slug=event.slug, _external=True),
         )
+
+
+def print_urls(event, key, heading: str = "Event") -> None:
+    """Print where attendees, the facilitator and the projector open the event."""
+    attendee, facilitator, projector = _urls(event, key)
+    click.echo(f"{heading + ':':<13}{event.name} (code {event.join_code})")
+    click.echo(f"Attendees:   {attendee}")
+    click.echo(f"Projector:   {projector}")
+    click.echo(f"Facilitator: {facilitator}  (keep this secret)")
 
 
 def init_app(app) -> None:
     """Register the CLI commands."""
-    app.config.setdefault("PUBLIC_URL", "http://127.0.0.1:8000")
 
     @app.cli.group()
     def event():
@@ -35,11 +45,7 @@ def init_app(app) -> None:
         if not zones.is_known(timezone):
             raise click.BadParameter(f"unknown time zone {timezone!r}, e.g. Europe/Berlin", param_hint="--timezone")
         upgrade()
-        ev, key = create_event(name, hashtag, timezone)
-        attendee, facilitator = _urls(ev, key)
-        click.echo(f"Event:       {ev.name} (code {ev.join_code})")
-        click.echo(f"Attendees:   {attendee}")
-        click.echo(f"Facilitator: {facilitator}  (keep this secret)")
+        print_urls(*create_event(name, hashtag, timezone))
 
     @app.cli.command()
     def demo():
@@ -47,8 +53,4 @@ def init_app(app) -> None:
         from .demo import load_demo
 
         upgrade()
-        ev, key = load_demo()
-        attendee, facilitator = _urls(ev, key)
-        click.echo(f"Demo event:  {ev.name} (code {ev.join_code})")
-        click.echo(f"Attendees:   {attendee}")
-        click.echo(f"Facilitator: {facilitator}")
+        print_urls(*load_demo(), heading="Demo event")

@@ -139,14 +139,13 @@ def export_command(slug):
 @click.argument("file", type=click.File("rb"))
 def import_command(file):
     """Create an event from an export file and print its facilitator URL."""
-    from .cli import _urls
+    from .cli import print_urls
 
     try:
         event, key = pd.import_event(json.loads(file.read().decode("utf-8")))
     except (ValueError, RecursionError) as exc:
         raise click.ClickException(str(exc)) from exc
-    attendee, facilitator = _urls(event, key)
-    click.echo(f"Attendees:   {attendee}\nFacilitator: {facilitator}  (keep this secret)")
+    print_urls(event, key, heading="Imported")
 
 
 _loop_started = False

@@ -9,8 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def flask(*args, db_url: str, tmp: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": db_url, "BARCAMP_INSTANCE": str(tmp)}
+def flask(*args, db_url: str, tmp: Path, **env_vars) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": db_url, "BARCAMP_INSTANCE": str(tmp), **env_vars}
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT,
@@ -43,6 +43,19 @@ def test_event_create_prints_attendee_and_facilitator_urls(tmp_path):
     assert out.returncode == 0, out.stderr
     assert re.search(r"Attendees:\s+http://\S+/e/cli-camp\n", out.stdout)
     assert re.search(r"Facilitator:\s+http://\S+/e/cli-camp/f/\S{20,}", out.stdout)
+
+
+def test_printed_links_follow_bind_and_include_the_projector(tmp_path):
+    db_url = f"sqlite:///{tmp_path / 'p.db'}"
+    out = flask("event", "create", "Port Camp", db_url=db_url, tmp=tmp_path, BIND="0.0.0.0:8123")
+    assert out.returncode == 0, out.stderr
+    assert "Attendees:   http://127.0.0.1:8123/e/port-camp\n" in out.stdout
+    assert "Projector:   http://127.0.0.1:8123/e/port-camp/projector\n" in out.stdout
+    assert re.search(r"Facilitator: http://127\.0\.0\.1:8123/e/port-camp/f/\S{20,}", out.stdout)
+    demo = flask("demo", db_url=db_url, tmp=tmp_path, BIND="127.0.0.1:9001")
+    assert "Projector:   http://127.0.0.1:9001/e/demo/projector\n" in demo.stdout
+    public = flask("demo", db_url=db_url, tmp=tmp_path, PUBLIC_URL="https://camp.example.org/")
+    assert "Attendees:   https://camp.example.org/e/demo\n" in public.stdout
 
 
 def test_event_create_refuses_an_unknown_time_zone(tmp_path):
