@@ -145,6 +145,14 @@ def init_app(app: Flask) -> None:
 
     app.view_functions["static"] = static
 
+    @app.get("/favicon.ico", endpoint="favicon")
+    def favicon():
+        """The icon browsers ask for at the root, whatever the page says (a day's cache: its URL has no version)."""
+        response = static("icons/favicon.ico")
+        response.cache_control.max_age = 24 * 3600
+        response.cache_control.no_cache = None
+        return response
+
     @app.after_request
     def compress(response: Response) -> Response:
         if (

@@ -34,6 +34,7 @@ ACCESS = {
     "GET events.projector": ANY,
     "GET events.qr": ANY,
     "GET events.healthz": ANY,
+    "GET favicon": ANY,
     "GET events.set_language": ANY,
     "GET events.created": FAC,
     "GET events.facilitator_link": ANY,  # whoever holds the secret key becomes facilitator
