@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import (
         api,
         cli,
+        dates,
         errors,
         events,
         grid,
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     assets.init_app(app)  # gzip, cached and fingerprinted static files
     cli.init_app(app)
+    dates.init_app(app)
 
     from flask_babel import get_locale
     from flask_babel import lazy_gettext as _l

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from . import zones
+from . import dates, zones
 from .extensions import db
 from .models import Event, Pitch, Placement, Room, Slot
 from .votes import interest_counts
@@ -78,7 +78,7 @@ class Grid:
         """A slot's start for messages: "14:00", with the day when the event has several."""
         start = row.slot.starts_at.strftime("%H:%M")
         if len(self.days) > 1:
-            return f"{row.slot.day.label or row.slot.day.date.strftime('%d.%m.')} {start}"
+            return f"{dates.day_short(row.slot.day)} {start}"
         return start
 
 

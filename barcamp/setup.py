@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from . import realtime
+from . import dates, realtime
 from .database import transaction
 from .events import first_timer_count, new_facilitator_link, rotate_facilitator_link, valid_timezone
 from .extensions import db
@@ -174,7 +174,7 @@ def render_console(event: Event, status: int = 200, **bound):
         "slot_form": SlotForm(prefix="slot", formdata=None),
     }
     forms.update(bound)
-    day_choices = [(d.id, d.label or d.date.isoformat()) for d in event.days]
+    day_choices = [(d.id, f"{dates.day_name(d)}, {dates.long_date(d.date)}") for d in event.days]
 
     def slot_edit_form(slot=None):
         form = SlotForm(obj=slot, prefix=f"slot{slot.id if slot else ''}", formdata=None)
@@ -288,7 +288,7 @@ def slot(event, slot_id):
     """Add a time slot or edit one; overlapping slots are refused."""
     existing = _owned(Slot, event, slot_id) if slot_id else None
     form = SlotForm(prefix=f"slot{slot_id or ''}")
-    form.day.choices = [(d.id, d.label or d.date.isoformat()) for d in event.days]
+    form.day.choices = [(d.id, f"{dates.day_name(d)}, {dates.long_date(d.date)}") for d in event.days]
     if form.validate():
         day = _owned(Day, event, form.day.data)
         clash = overlapping_slot(day, form.starts_at.data, form.ends_at.data, ignore=existing)

@@ -576,6 +576,26 @@ def test_attendee_grid_shows_what_runs_now_and_next(app, camp, client):
     assert "Running now" in board.split('id="nnb-now-h"')[1].split("</section>")[0]
 
 
+def test_days_are_named_by_their_date_in_the_readers_language(app, client):
+    from babel.dates import format_date
+
+    from barcamp.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+        first = db.session.scalar(select(Day).join(Event).where(Event.slug == "demo").order_by(Day.date))
+        assert first.label == ""
+        day = first.date
+    for lang in ("en", "de"):
+        html = client.get("/e/demo/grid", headers={"Accept-Language": lang}).get_data(as_text=True)
+        weekday, full = format_date(day, "EEEE", locale=lang), format_date(day, "long", locale=lang)
+        assert re.search(rf'<h2 id="gday-\d+">{weekday} <span class="muted">{full}</span>', html), lang
+        console_rooms = client.get("/e/demo/live/rooms", headers={"Accept-Language": lang}).get_data(as_text=True)
+        assert f"<summary>{weekday} " in console_rooms
+    english = client.get("/e/demo/grid", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Samstag" not in english and "Sonntag" not in english and ".%Y" not in english
+
+
 def test_attendee_grid_speaks_german(app, camp, client):
     c = camp()
     html = client.get(f"/e/{c.slug}/grid", headers={"Accept-Language": "de"}).get_data(as_text=True)

@@ -73,8 +73,8 @@ def _base() -> tuple[Event, list[Attendee]]:
         slug=SLUG, name="Barcamp Rhein-Main 2026", hashtag="bcrm26", timezone="Europe/Berlin", join_code="DEMO26"
     )
     start = dt.date.today()
-    for offset, label in ((0, "Samstag"), (1, "Sonntag")):
-        day = Day(date=start + dt.timedelta(days=offset), label=label)
+    for offset in (0, 1):  # unlabelled: pages name them by their date, in the reader's language
+        day = Day(date=start + dt.timedelta(days=offset))
         day.slots = [Slot(starts_at=_time(a), ends_at=_time(b), kind=k, label=lbl) for a, b, k, lbl in SLOTS]
         event.days.append(day)
     event.rooms = [Room(name=n, capacity=c, location=loc) for n, c, loc in ROOMS]
