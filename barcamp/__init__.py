@@ -101,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             "voting_form": pitches.voting_form,
             "merge_form": pitch_console.merge_form,
             "votes_left_for": pitches.votes_left_for,
+            "my_vote_ids": pitches.my_vote_ids,
         }
 
     return app

@@ -50,21 +50,19 @@ def _cell_row(slot_id: int, room_id: int) -> Placement | None:
     return db.session.scalar(select(Placement).where(Placement.slot_id == slot_id, Placement.room_id == room_id))
 
 
-def _where(placement: Placement | None) -> tuple[str | None, str | None]:
-    """Room name and start ("14:00", with the day's label when the event has several days)."""
-    if placement is None:
-        return None, None
-    slot, room = db.session.get(Slot, placement.slot_id), db.session.get(Room, placement.room_id)
-    start = slot.starts_at.strftime("%H:%M")
-    if len(slot.day.event.days) > 1:
-        start = f"{slot.day.label or slot.day.date.strftime('%d.%m.')} {start}"
-    return room.name, start
-
-
 def _moved(pitch: Pitch, placement: Placement | None, placed: bool = False) -> dict:
-    """What phones that follow the pitch are told: where it is now (placed: it just got on the grid)."""
-    room, start = _where(placement)
-    return {"pitch_id": pitch.id, "title": pitch.title, "room": room, "start": start, "placed": placed}
+    """What phones that follow the pitch are told: where it is now (placed: it just got on the grid).
+
+    The day goes as data (its date and label, when the event has several days): each phone names
+    it in its own language, which need not be the facilitator's.
+    """
+    where = {"room": None, "start": None, "day": None, "day_label": ""}
+    if placement is not None:
+        slot, room = db.session.get(Slot, placement.slot_id), db.session.get(Room, placement.room_id)
+        where.update(room=room.name, start=slot.starts_at.strftime("%H:%M"))
+        if len(slot.day.event.days) > 1:
+            where.update(day=slot.day.date.isoformat(), day_label=slot.day.label)
+    return {"pitch_id": pitch.id, "title": pitch.title, "placed": placed, **where}
 
 
 def _release(placement: Placement) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -206,6 +206,14 @@ def votes_left_for(event: Event) -> int | None:
     return votes_left(event, len(my_votes(event, current_attendee(event))))
 
 
+def my_vote_ids(event: Event) -> list[int]:
+    """This browser's votes in ``event`` (every event page carries them, for notices), once per request."""
+    cache = g.setdefault("my_vote_ids", {})
+    if event.id not in cache:
+        cache[event.id] = sorted(my_votes(event, current_attendee(event)))
+    return cache[event.id]
+
+
 def home_context(event: Event, attendee: Attendee | None) -> dict:
     """Per-viewer state around the shared pitch list: my votes, my pitches, votes left."""
     voted = my_votes(event, attendee)
@@ -243,10 +251,12 @@ def new(slug):
         form.client_id.data = uuid.uuid4().hex
     elif form.validate():
         pitch = create_pitch(event, attendee, client_id=(form.client_id.data or "")[:40] or None, **form.pitch_fields())
+        message = _("Thanks! Your pitch “%(title)s” is on the list.", title=pitch.title)
+        url = url_for("events.home", slug=slug) + f"#pitch-{pitch.id}"
         if wants_json():
-            return {"ok": True, "id": pitch.id}
-        flash(_("Thanks! Your pitch “%(title)s” is on the list.", title=pitch.title), "success")
-        return redirect(url_for("events.home", slug=slug) + f"#pitch-{pitch.id}")
+            return {"ok": True, "id": pitch.id, "message": message, "url": url}
+        flash(message, "success")
+        return redirect(url)
     status = 400 if form.errors else 200
     if wants_json() and form.errors:
         return {"error": _("Please fix the marked fields."), "fields": form.errors}, 400

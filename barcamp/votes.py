@@ -152,7 +152,8 @@ def update_voting(event: Event, voting_open: bool, budget: int | None, blind: bo
     event.voting_open, event.vote_budget, event.blind_voting = voting_open, budget, blind
     realtime.changed(event.id, "pitches")
     realtime.changed(event.id, "spotlight")
-    realtime.changed(event.id, "voting")
+    # Phones work out their votes left from the budget and the votes they hold: nobody fetches.
+    realtime.changed(event.id, "voting", open=voting_open, budget=budget, blind=blind)
     realtime.tally(event.id, "votes")
 
 
@@ -202,7 +203,12 @@ def mine(slug):
     """This browser's votes and votes left, for resync after reconnecting."""
     event = event_or_404(slug)
     voted = my_votes(event, current_attendee(event))
-    return {"voted": sorted(voted), "votes_left": votes_left(event, len(voted)), "open": event.voting_open}
+    return {
+        "voted": sorted(voted),
+        "votes_left": votes_left(event, len(voted)),
+        "budget": event.vote_budget,
+        "open": event.voting_open,
+    }
 
 
 @bp.post("/e/<slug>/facilitate/voting")

@@ -364,19 +364,24 @@ def test_projector_turns_the_pages_of_a_big_grid_and_keeps_its_page_on_live_upda
     expect(projector.get_by_text("Kommt live dazu")).to_be_hidden()
 
 
+@pytest.mark.parametrize("page", ["grid", "pitch list"])
 def test_a_phone_hears_when_a_session_it_wants_is_scheduled_moved_or_taken_off(
-    live_server, live_db, new_context, phone_http
+    live_server, live_db, new_context, phone_http, page
 ):
-    slug, fac_url = live_server.create_event("Grid Notice Camp")
+    """Wherever the phone is: on the programme, or still on the pitch list."""
+    slug, fac_url = live_server.create_event(f"Grid Notice Camp {page}")
     rooms, slots, pitches = seed(live_db, slug, ROOMS, SLOTS, [("Offene Daten", "Gül", 1), ("Kubernetes", "Ben", 1)])
     phone = new_context("phone", locale="de-DE").new_page()
     phone.goto(f"{live_server.url}/e/{slug}")
-    vote_as_newest_attendee(live_db, slug, pitches["Offene Daten"])  # this phone wants "Offene Daten" only
-    phone.goto(f"{live_server.url}/e/{slug}/grid")
+    live(phone)
+    wanted = phone.get_by_role("article", name="Offene Daten")
+    with phone.expect_response(lambda r: r.url.endswith("/vote") and r.ok):  # stored before we move on
+        wanted.get_by_role("button", name="Ich würde teilnehmen").click()  # this phone wants "Offene Daten" only
+    phone.goto(f"{live_server.url}/e/{slug}" + ("/grid" if page == "grid" else ""))
     live(phone)
     facilitator = phone_http()
     facilitator.open(fac_url.removeprefix(live_server.url))
-    notices = phone.locator("#grid-notices")
+    notices = phone.locator("#notices")
 
     def place(title, slot, room):
         cell = {"pitch_id": pitches[title], "slot_id": slots[slot], "room_id": rooms[room]}

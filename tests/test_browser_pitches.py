@@ -121,11 +121,13 @@ def test_pitch_form_errors_show_next_to_field_and_offline_pitch_is_sent_once(liv
     expect(page.get_by_text("Your pitch is saved on this phone")).to_be_visible()
     assert snapshot(live_server, slug)["pitches"] == []
     ctx.set_offline(False)
-    wait_outbox_empty(page)
-    page.get_by_role("button", name="Send my pitch").click()  # an impatient second tap: same client_id
+    # Sent from the outbox: the page shows what was stored, as after an online send.
+    expect(page.get_by_role("article", name="Mesh networks at events")).to_be_visible(timeout=10_000)
     expect(page).to_have_url(
         f"{live_server.url}/e/{slug}#pitch-" + str(snapshot(live_server, slug)["pitches"][0]["id"])
     )
+    expect(page.locator("#toast")).to_have_text("Thanks! Your pitch “Mesh networks at events” is on the list.")
+    wait_outbox_empty(page)
     titles = [p["title"] for p in snapshot(live_server, slug)["pitches"]]
     assert titles == ["Mesh networks at events"]
 
@@ -230,3 +232,85 @@ def test_a_card_pushed_while_a_list_reload_is_on_its_way_is_not_lost(live_server
     late.deliver()
     expect(card).to_be_visible()
     expect(page.get_by_role("article", name="Already there")).to_be_visible()
+
+
+def test_a_budget_set_live_shows_on_open_phones_and_a_refused_vote_takes_its_count_back(
+    live_server, new_context, phone_http
+):
+    slug, fac_url = live_server.create_event("Budget Camp")
+    fac = phone_http()
+    fac.open(fac_url.removeprefix(live_server.url))
+    fields = {"level": "everyone", "format": "talk", "language": "en"}
+    for title in ("First choice", "Second choice"):
+        assert fac.post(f"/e/{slug}/pitch", {"title": title, **fields}).ok
+    page = new_context("phone", locale="de-DE").new_page()
+    page.goto(f"{live_server.url}/e/{slug}")
+    expect(page.locator("body[data-live=on]")).to_have_count(1)
+    left = page.locator("[data-votes-left]")
+    expect(left).to_be_hidden()
+
+    fac.open(f"/e/{slug}/facilitate")
+    assert fac.post(f"/e/{slug}/facilitate/voting", {"voting_open": "y", "vote_budget": "1"}, json_reply=False).ok
+    expect(left).to_have_text("Du hast noch 1 von 1 Stimmen.")  # the server's sentence, without a reload
+
+    first = page.get_by_role("article", name="First choice")
+    with page.expect_response(lambda r: r.url.endswith("/vote")):
+        first.get_by_role("button", name="Ich würde teilnehmen").click()
+    expect(left).to_have_text("Du hast noch 0 von 1 Stimmen.")
+    second = page.get_by_role("article", name="Second choice")
+    with page.expect_response(lambda r: r.url.endswith("/vote")) as answer:
+        second.get_by_role("button", name="Ich würde teilnehmen").click()
+    assert answer.value.status == 409
+    expect(second.locator("[data-tally]")).to_have_text("0")  # not the optimistic 1
+    expect(second.get_by_role("button", name="Ich würde teilnehmen")).to_have_attribute("aria-pressed", "false")
+    expect(first.locator("[data-tally]")).to_have_text("1")
+    page.reload()
+    expect(page.locator("[data-votes-left]")).to_have_text("Du hast noch 0 von 1 Stimmen.")
+
+
+def test_one_outbox_for_all_tabs_applies_every_offline_action_once_and_in_order(live_server, new_context, phone_http):
+    """Three tabs of one phone offline (the list twice, the pitch form, the wall): each action lands
+    once, and a vote toggled across tabs ends as it was last tapped, in every round."""
+    slug, fac_url = live_server.create_event("Three Tabs Camp")
+    author = phone_http()
+    author.open(f"/e/{slug}")
+    pid = author.post(f"/e/{slug}/pitch", {"title": "Tabs", "level": "everyone", "format": "talk", "language": "en"})
+    pid = pid.json()["id"]
+    ctx = new_context("phone")
+    lists = [ctx.new_page(), ctx.new_page()]
+    form, wall = ctx.new_page(), ctx.new_page()
+    for rnd in range(3):
+        for page in lists:
+            page.goto(f"{live_server.url}/e/{slug}")
+        form.goto(f"{live_server.url}/e/{slug}/pitch")
+        wall.goto(f"{live_server.url}/e/{slug}/questions")
+        for page in (*lists, form, wall):
+            expect(page.locator("body[data-live=on]")).to_have_count(1)
+        ctx.set_offline(True)
+        buttons = [p.get_by_role("article", name="Tabs").get_by_role("button", name="I'd attend") for p in lists]
+        buttons[0].click()  # on
+        buttons[1].click()  # on (this tab did not see the other's tap)
+        buttons[0].click()  # off: the last tap
+        if rnd == 1:
+            buttons[0].click()  # in round two the last tap is "on" again
+        form.get_by_label("Title").fill(f"Offline pitch {rnd}")
+        form.get_by_role("button", name="Send my pitch").click()
+        expect(form.get_by_text("Your pitch is saved on this phone")).to_be_visible()
+        wall.get_by_label("Your question", exact=True).fill(f"Offline question {rnd}?")
+        wall.get_by_role("button", name="Ask").click()
+        ctx.set_offline(False)
+        deadline = time.monotonic() + 15
+        while lists[0].evaluate("() => localStorage.getItem('barcamp-outbox')") not in ("[]", None):
+            assert time.monotonic() < deadline, "the outbox was not sent"
+            lists[0].wait_for_timeout(100)
+        data = snapshot(live_server, slug)
+        titles = sorted(p["title"] for p in data["pitches"])
+        assert titles == sorted(["Tabs", *(f"Offline pitch {i}" for i in range(rnd + 1))])
+        questions = sorted(q["text"] for q in data["questions"])
+        assert questions == [f"Offline question {i}?" for i in range(rnd + 1)]
+        tabs = next(p for p in data["pitches"] if p["title"] == "Tabs")
+        assert tabs["votes"] == (1 if rnd == 1 else 0), f"round {rnd}"
+        if rnd == 1:  # leave the vote off for the next round's taps
+            lists[0].goto(f"{live_server.url}/e/{slug}")
+            with lists[0].expect_response(lambda r: r.url.endswith("/vote")):
+                lists[0].get_by_role("article", name="Tabs").get_by_role("button", name="I'd attend").click()

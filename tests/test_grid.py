@@ -435,14 +435,34 @@ def test_grid_change_is_announced_with_the_move_after_commit(app, camp, client, 
     assert announced() == [
         {
             "what": "grid",
-            "moved": [{"pitch_id": a, "title": "Offene Daten", "room": "Werkstatt", "start": "11:15", "placed": False}],
+            "moved": [
+                {
+                    "pitch_id": a,
+                    "title": "Offene Daten",
+                    "room": "Werkstatt",
+                    "start": "11:15",
+                    "day": None,
+                    "day_label": "",
+                    "placed": False,
+                }
+            ],
         }
     ]
     c.fac.post(f"/e/{c.slug}/facilitate/grid/unschedule", data={"pitch_id": a})
     assert announced() == [
         {
             "what": "grid",
-            "moved": [{"pitch_id": a, "title": "Offene Daten", "room": None, "start": None, "placed": False}],
+            "moved": [
+                {
+                    "pitch_id": a,
+                    "title": "Offene Daten",
+                    "room": None,
+                    "start": None,
+                    "day": None,
+                    "day_label": "",
+                    "placed": False,
+                }
+            ],
         }
     ]
     # Getting on the grid is news too, placed by hand or by auto-plan.
@@ -450,7 +470,17 @@ def test_grid_change_is_announced_with_the_move_after_commit(app, camp, client, 
     assert announced() == [
         {
             "what": "grid",
-            "moved": [{"pitch_id": a, "title": "Offene Daten", "room": "Küche", "start": "10:00", "placed": True}],
+            "moved": [
+                {
+                    "pitch_id": a,
+                    "title": "Offene Daten",
+                    "room": "Küche",
+                    "start": "10:00",
+                    "day": None,
+                    "day_label": "",
+                    "placed": True,
+                }
+            ],
         }
     ]
     b = add_pitch(app, c, "Kubernetes", votes=1)
@@ -470,8 +500,24 @@ def test_undoing_an_autoplan_tells_phones_which_sessions_left_the_programme(app,
     (msg,) = [m["args"][0] for m in phone.get_received() if m["name"] == "changed"]
     assert msg["what"] == "grid"
     assert sorted(msg["moved"], key=lambda m: m["pitch_id"]) == [
-        {"pitch_id": a, "title": "Offene Daten", "room": None, "start": None, "placed": False},
-        {"pitch_id": b, "title": "Kubernetes", "room": None, "start": None, "placed": False},
+        {
+            "pitch_id": a,
+            "title": "Offene Daten",
+            "room": None,
+            "start": None,
+            "day": None,
+            "day_label": "",
+            "placed": False,
+        },
+        {
+            "pitch_id": b,
+            "title": "Kubernetes",
+            "room": None,
+            "start": None,
+            "day": None,
+            "day_label": "",
+            "placed": False,
+        },
     ]
 
 
@@ -518,7 +564,7 @@ def test_attendee_grid_filters_by_room_and_my_sessions_without_js(app, camp, cli
     assert visible("?mine=1") == {mine}
     assert visible(f"?mine=1&room={c.room['Werkstatt']}") == set()
     html = client.get(f"/e/{c.slug}/grid?mine=1").get_data(as_text=True)
-    assert f"data-my-votes='[{mine}]'" in html
+    assert f'data-my-votes="{mine}"' in html
     assert re.search(rf'<li class="gs" data-pitch="{mine}"[^>]*data-mine', html)
     assert client.get(f"/e/{c.slug}/grid/mine.json").get_json() == {"pitch_ids": [mine]}
 

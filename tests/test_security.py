@@ -35,7 +35,7 @@ def get_urls(app, world):
 
     urls = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint == "static":
+        if "GET" not in rule.methods or rule.endpoint in ("static", "favicon"):  # files, no user text
             continue
         if rule.endpoint == "partials.live":
             urls += [f"/e/{world.slug}/live/{name}" for name in _renderers]

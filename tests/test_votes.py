@@ -51,7 +51,12 @@ def test_vote_toggles_and_is_idempotent(app, client, event_factory):
     assert vote(client, slug, pid, on=False).get_json()["voted"] is False
     assert vote(client, slug, pid, on=False).status_code == 200
     assert db_votes(app, pid) == 0
-    assert client.get(f"/e/{slug}/votes/mine").get_json() == {"voted": [], "votes_left": None, "open": True}
+    assert client.get(f"/e/{slug}/votes/mine").get_json() == {
+        "voted": [],
+        "votes_left": None,
+        "budget": None,
+        "open": True,
+    }
 
 
 def test_vote_without_js_redirects_back_and_shows_state(app, client, event_factory):

@@ -1,12 +1,10 @@
 // The grid on every screen (phone, projector, console): highlights the cells a live update
-// changed, keeps "now/next" current, rotates projector pages; on the phone also the
-// "scheduled", "moved" and "removed" notices for sessions I voted for, and the room / "my sessions" filters.
-import { on, refresh } from "./live.js";
+// changed, keeps "now/next" current, rotates projector pages; on the phone also the room and
+// "my sessions" filters. (Notices about sessions I voted for are in notices.js, on every page.)
+import { myVotes, on, refresh } from "./live.js";
 
 const page = document.getElementById("grid-page");
-const notices = document.getElementById("grid-notices");
 const filters = document.querySelector("[data-grid-filters]");
-let myVotes = new Set(page ? JSON.parse(page.dataset.myVotes || "[]") : []);
 
 // --- highlight the cells that changed -------------------------------------------
 const seen = new WeakMap();
@@ -100,37 +98,16 @@ async function loadMine() {
   try {
     const res = await fetch(page.dataset.mineUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (!res.ok) return;
-    myVotes = new Set((await res.json()).pitch_ids);
+    const ids = (await res.json()).pitch_ids;
+    myVotes.clear();
+    ids.forEach((id) => myVotes.add(id));
     applyMine();
     applyFilters();
   } catch (e) { /* offline: keep what we have */ }
 }
 
-function fill(template, values) {
-  return Object.entries(values).reduce((text, [k, v]) => text.split(`{${k}}`).join(v ?? ""), template);
-}
-
-function notice(text) {
-  const p = document.createElement("p");
-  p.className = "grid-notice";
-  const span = document.createElement("span");
-  span.textContent = text;
-  const close = document.createElement("button");
-  close.type = "button";
-  close.className = "secondary small";
-  close.textContent = notices.dataset.dismiss;
-  close.addEventListener("click", () => p.remove());
-  p.append(span, " ", close);
-  notices.append(p);
-}
-
 on("changed", (msg) => {
   if (msg.what === "rooms" || msg.what === "pitches") refresh("grid", Math.random() * 500, msg.at ? `at=${msg.at}` : "");
-  if (msg.what !== "grid" || !notices || !Array.isArray(msg.moved)) return;
-  for (const m of msg.moved) {
-    if (!myVotes.has(m.pitch_id)) continue;
-    notice(fill(m.placed ? notices.dataset.placed : m.room ? notices.dataset.moved : notices.dataset.removed, m));
-  }
 });
 on("resync", loadMine);
 

@@ -103,15 +103,21 @@ export function applyTally(kind, counts) {
 }
 
 // --- background forms with an offline outbox --------------------------------
-function csrf() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
+// One outbox per phone (localStorage, shared by its tabs). One tab at a time sends it (a Web
+// Lock), oldest first, and removes each item by its own id once the server answered, so a vote
+// toggled on/off/on offline ends in the last state, whichever tabs were open. Every tab hears
+// what was sent (a BroadcastChannel), so a form waiting in one tab learns its result.
+export function csrf() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
 
 function loadOutbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } }
 function saveOutbox(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
+const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
+const sentChannel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(OUTBOX);
 
-async function send(item) {
-  const body = new URLSearchParams(item.fields);
-  const res = await fetch(item.action, {
-    method: "POST", body, credentials: "same-origin",
+export async function post(action, fields) {
+  // A POST the way our forms send it in the background: the CSRF token in a header, JSON back.
+  const res = await fetch(action, {
+    method: "POST", body: new URLSearchParams(fields), credentials: "same-origin",
     headers: { Accept: "application/json", "X-CSRFToken": csrf() },
   });
   let data = {};
@@ -119,18 +125,34 @@ async function send(item) {
   return { ok: res.ok, status: res.status, data };
 }
 
-export async function flushOutbox() {
-  let items = loadOutbox();
-  while (items.length) {
-    const item = items[0];
-    try {
-      const r = await send(item);
-      document.dispatchEvent(new CustomEvent("bg:sent", { detail: { item, result: r } }));
-    } catch (e) { status(document.documentElement.lang === "de" ? "Offline – wird gesendet, sobald du wieder verbunden bist." : "Offline – will be sent when you are back online."); return; }
-    items = loadOutbox().slice(1);
-    saveOutbox(items);
+function sent(item, result) {
+  document.dispatchEvent(new CustomEvent("bg:sent", { detail: { item, result } }));
+  if (result.data.message) toast(result.data.message);
+}
+if (sentChannel) sentChannel.onmessage = (ev) => sent(ev.data.item, ev.data.result);
+
+const retryable = (status) => status === 429 || status >= 500;
+let retryTimer;
+async function sendOutbox() {
+  for (let item = loadOutbox()[0]; item; item = loadOutbox()[0]) {
+    let result;
+    try { result = await post(item.action, item.fields); } catch (e) { status(conn && conn.dataset.offline); return; }
+    if (retryable(result.status)) { // busy: keep it, in its place, and try again soon
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(flushOutbox, 5000 + Math.random() * 5000);
+      return;
+    }
+    saveOutbox(loadOutbox().filter((i) => i.id !== item.id));
+    sent(item, result);
+    if (sentChannel) sentChannel.postMessage({ item, result });
   }
 }
+
+export function flushOutbox() {
+  return navigator.locks ? navigator.locks.request(OUTBOX, sendOutbox) : sendOutbox();
+}
+
+export function queued() { return loadOutbox(); }
 
 document.addEventListener("submit", async (ev) => {
   const form = ev.target;
@@ -139,24 +161,50 @@ document.addEventListener("submit", async (ev) => {
   // The CSRF token travels in a header (partials swapped in live carry none).
   const fields = [...new FormData(form).entries()].filter(([k, v]) => typeof v === "string" && k !== "csrf_token");
   if (ev.submitter && ev.submitter.name) fields.push([ev.submitter.name, ev.submitter.value]);
-  const item = { action: form.action, fields };
+  const item = { id: newId(), action: form.action, fields };
   form.dispatchEvent(new CustomEvent("bg:optimistic", { bubbles: true, detail: { item } }));
   // A live reload can replace the form while it is on its way: then the answer goes to the
   // part of the page the form was in, so its message and follow-up are not lost.
   const home = form.closest("[data-live]");
   const target = () => (form.isConnected ? form : home && home.isConnected ? home : document.body);
   const errorBox = form.querySelector("[data-error]");
+  const wait = (offline) => {
+    saveOutbox([...loadOutbox(), item]);
+    target().dispatchEvent(new CustomEvent("bg:queued", { bubbles: true, detail: { item, offline } }));
+    if (offline) status(conn && conn.dataset.offline);
+  };
+  // Older actions still wait to be sent: this one goes after them, never before.
+  if (loadOutbox().length) { wait(false); flushOutbox(); return; }
   try {
-    const r = await send(item);
+    const r = await post(item.action, item.fields);
+    if (retryable(r.status) && r.status !== 429) { wait(false); flushOutbox(); return; }
     if (errorBox) errorBox.textContent = r.ok ? "" : (r.data.error || "");
     target().dispatchEvent(new CustomEvent("bg:done", { bubbles: true, detail: { item, result: r } }));
   } catch (e) {
-    // No connection: keep it, send it when we are back. Actions are idempotent server-side.
-    saveOutbox([...loadOutbox(), item]);
-    target().dispatchEvent(new CustomEvent("bg:queued", { bubbles: true, detail: { item } }));
-    status(document.documentElement.lang === "de" ? "Offline – wird gesendet, sobald du wieder verbunden bist." : "Offline – will be sent when you are back online.");
+    wait(true); // no connection: keep it, send it when we are back. Actions are idempotent server-side.
   }
 });
+
+// --- visible confirmations ---------------------------------------------------------
+const toastBox = document.getElementById("toast");
+let toastTimer;
+export function toast(text) {
+  // A short message where the eye is (and announced: the box is a polite live region).
+  if (!toastBox || !text) return;
+  toastBox.textContent = text;
+  toastBox.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { toastBox.hidden = true; }, 5000);
+}
+// A page that navigates after an action leaves its confirmation for the next page to show.
+export function toastAfterLoad(text) { try { sessionStorage.setItem("barcamp-toast", text); } catch (e) { /* private mode */ } }
+try {
+  const left = sessionStorage.getItem("barcamp-toast");
+  if (left) { sessionStorage.removeItem("barcamp-toast"); toast(left); }
+} catch (e) { /* private mode */ }
+
+// --- my votes, known on every event page (for notices about sessions I want) ---------
+export const myVotes = new Set((document.body.dataset.myVotes || "").split(",").filter(Boolean).map(Number));
 
 // --- the socket -----------------------------------------------------------
 const tallyAt = {}; // kind -> "at" of the newest tally applied
@@ -181,7 +229,7 @@ function connect() {
   });
   socket.on("disconnect", () => {
     document.body.dataset.live = "off";
-    status(document.documentElement.lang === "de" ? "Verbindung unterbrochen – verbinde neu …" : "Connection lost – reconnecting …");
+    status(conn && conn.dataset.lost);
   });
   // A facilitator link was revoked: reconnect, and the server decides again which rooms we join.
   socket.on("rejoin", () => { socket.disconnect(); socket.connect(); });

@@ -1,16 +1,16 @@
 // Pitch lists: optimistic "I'd attend" votes, votes left, my own pitches, the
 // beginner filter, tag chips, and the facilitator's spotlight shortcuts.
-import { on, announce } from "./live.js";
+import { announce, myVotes, on, toastAfterLoad } from "./live.js";
 
-const section = document.querySelector("[data-my-votes]");
+const section = document.querySelector("[data-my-pitches]");
 const slug = document.body.dataset.event;
 const ids = (s) => new Set((s || "").split(",").filter(Boolean).map(Number));
+const leftLine = document.querySelector("[data-votes-left]");
 const state = {
-  voted: ids(section && section.dataset.myVotes),
+  voted: myVotes, // shared with every module of the page (notices, the programme)
   mine: ids(section && section.dataset.myPitches),
-  left: null,
+  budget: leftLine && leftLine.dataset.budget !== "" ? Number(leftLine.dataset.budget) : null,
 };
-const de = document.documentElement.lang === "de";
 
 function applyState() {
   for (const form of document.querySelectorAll("form.vote-form")) {
@@ -22,9 +22,12 @@ function applyState() {
   for (const link of document.querySelectorAll(".edit-link")) {
     link.hidden = !state.mine.has(Number(link.closest("[data-pitch]").dataset.pitch));
   }
-  for (const left of document.querySelectorAll("[data-votes-left]")) {
-    if (state.left !== null && state.left !== undefined) {
-      left.textContent = de ? `Du hast noch ${state.left} Stimme(n).` : `You have ${state.left} vote(s) left.`;
+  if (leftLine) {
+    // The server's sentence, with the numbers this page knows: the budget and my votes.
+    leftLine.hidden = state.budget === null;
+    if (state.budget !== null) {
+      const n = Math.max(0, state.budget - state.voted.size);
+      leftLine.textContent = leftLine.dataset.template.replace("{n}", n).replace("{total}", state.budget);
     }
   }
   applyFilter();
@@ -38,20 +41,34 @@ document.addEventListener("bg:optimistic", (ev) => {
   const turnOn = form.querySelector('input[name="on"]').value === "1";
   if (turnOn) state.voted.add(id); else state.voted.delete(id);
   const count = form.querySelector("[data-tally]");
-  if (count) count.textContent = String(Math.max(0, Number(count.textContent) + (turnOn ? 1 : -1)));
+  if (count) {
+    const before = Number(count.textContent);
+    const after = Math.max(0, before + (turnOn ? 1 : -1));
+    count.textContent = String(after);
+    optimistic.set(ev.detail.item.id, after - before); // taken back if the server refuses
+  }
   applyState();
 });
+const optimistic = new Map(); // outbox item id -> what the optimistic update added to the count
 
-document.addEventListener("bg:done", (ev) => {
+function voteAnswered(ev) {
   const { item, result } = ev.detail;
   if (!item.action.endsWith("/vote")) return;
   const id = Number(result.data.pitch_id || item.action.split("/").slice(-2)[0]);
   if (result.data.voted === true) state.voted.add(id);
   if (result.data.voted === false) state.voted.delete(id);
-  if ("votes_left" in result.data) state.left = result.data.votes_left;
-  if (!result.ok && result.data.error) announce(result.data.error);
+  const delta = optimistic.get(item.id) || 0;
+  optimistic.delete(item.id);
+  if (!result.ok) {
+    // Refused (over budget, voting closed): the count goes back to what it was before my tap.
+    for (const count of document.querySelectorAll(`[data-tally="votes"][data-id="${id}"]`)) {
+      count.textContent = String(Math.max(0, Number(count.textContent) - delta));
+    }
+    if (result.data.error) announce(result.data.error);
+  }
   applyState();
-});
+}
+document.addEventListener("bg:done", voteAnswered);
 
 // After a reconnect (or an outbox flush), ask the server what is true.
 async function resync() {
@@ -60,28 +77,46 @@ async function resync() {
     const res = await fetch(`/e/${slug}/votes/mine`, { headers: { Accept: "application/json" } });
     if (!res.ok) return;
     const data = await res.json();
-    state.voted = new Set(data.voted);
-    state.left = data.votes_left;
+    state.voted.clear();
+    data.voted.forEach((id) => state.voted.add(id));
+    state.budget = data.budget;
     applyState();
   } catch (e) { /* still offline */ }
 }
 on("resync", resync);
-document.addEventListener("bg:sent", resync);
+document.addEventListener("bg:sent", (ev) => { voteAnswered(ev); resync(); });
 document.addEventListener("live:updated", applyState);
-on("changed", (msg) => { if (msg.what === "pitches" && msg.now) announce(de ? "Neuer Pitch in der Liste." : "New pitch on the list."); });
+on("changed", (msg) => {
+  if (msg.what === "voting") { state.budget = msg.budget; applyState(); }
+  if (msg.what === "pitches" && msg.now && section) announce(section.dataset.newPitch);
+});
 
 // The pitch form goes in the background: offline it waits in the outbox (the
 // form's client_id makes the re-send idempotent); invalid input falls back to
 // a normal submit so the server renders the errors next to the fields.
 const pitchForm = document.querySelector("form[data-pitch-form]");
 if (pitchForm) {
+  // Stored: show it as the server answered, on the list (also when it was sent later, from the outbox).
+  const stored = (result) => {
+    toastAfterLoad(result.data.message);
+    window.location.assign(result.data.url || `${pitchForm.dataset.home}#pitch-${result.data.id || ""}`);
+  };
+  let waiting = null; // the outbox item of this form, while it waits for a connection
   pitchForm.addEventListener("bg:done", (ev) => {
     const { result } = ev.detail;
-    if (result.ok) window.location.assign(`${pitchForm.dataset.home}#pitch-${result.data.id || ""}`);
+    if (result.ok) stored(result);
     else if (result.status === 400) pitchForm.submit();
   });
-  pitchForm.addEventListener("bg:queued", () => {
+  pitchForm.addEventListener("bg:queued", (ev) => {
+    waiting = ev.detail.item.id;
     pitchForm.querySelector("[data-queued]").hidden = false;
+  });
+  document.addEventListener("bg:sent", (ev) => {
+    if (ev.detail.item.id !== waiting) return;
+    waiting = null;
+    pitchForm.querySelector("[data-queued]").hidden = true;
+    if (ev.detail.result.ok) stored(ev.detail.result);
+    else if (ev.detail.result.status === 400) pitchForm.submit();
   });
 }
 

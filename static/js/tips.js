@@ -1,8 +1,7 @@
 // Tips board: keeps my "helpful"/"saved" marks on the shared, live-swapped tip list,
 // and gives quick feedback for background forms (post, connect, report).
-import { announce } from "./live.js";
+import { announce, toast } from "./live.js";
 
-const de = document.documentElement.lang === "de";
 const list = document.getElementById("tips-list");
 const marks = { helpful: new Set(), saved: new Set() };
 const mine = new Set(); // my own tips: "helpful" is for the others' tips
@@ -58,7 +57,7 @@ document.addEventListener("bg:done", (ev) => {
     if (data.id) mine.add(data.id);
     form.reset();
     for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
-    announce(de ? "Dein Tipp ist auf dem Board." : "Your tip is on the board.");
+    toast(data.message);
   } else if ((form.matches("form[data-tips-connect]") || form.matches("form[data-tips-report]")) && ok) {
     const note = document.createElement("span");
     note.className = "muted";
@@ -75,7 +74,7 @@ document.addEventListener("bg:queued", (ev) => {
 document.addEventListener("live:updated", (ev) => {
   if (ev.detail.what === "tips") {
     applyMarks(ev.target);
-    announce(de ? "Die Tipps wurden aktualisiert." : "The tips were updated.");
+    if (list) announce(list.dataset.updated);
   }
 });
 
