@@ -48,12 +48,14 @@ export function refresh(what, delay = 0, query = "") {
       const src = freshest ? `${base}${base.includes("?") ? "&" : "?"}${freshest}` : base;
       try {
         const res = await fetch(src, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+        if (res.status >= 500) { retryLater(what); continue; } // the server failed or was busy: try again
         if (!res.ok) continue;
         const html = await res.text();
         // Reloads can overlap on a slow network; an answer to an older one must not
         // overwrite a newer one that came back first.
         if ((shown.get(el) || 0) > n) continue;
         shown.set(el, n);
+        retries.delete(what);
         if (html !== el.innerHTML) {
           el.innerHTML = html;
           el.dispatchEvent(new CustomEvent("live:updated", { bubbles: true, detail: { what } }));
@@ -63,6 +65,14 @@ export function refresh(what, delay = 0, query = "") {
       } catch (e) { /* offline: the resync after reconnect catches up */ }
     }
   }, delay));
+}
+
+const retries = new Map(); // partial -> failed reloads in a row
+function retryLater(what) {
+  const n = (retries.get(what) || 0) + 1;
+  retries.set(what, n);
+  if (n <= 4) refresh(what, 1000 * 2 ** n + Math.random() * 1000, "fresh=1");
+  else retries.delete(what);
 }
 
 function refreshAll() {
