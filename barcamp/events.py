@@ -13,7 +13,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -22,6 +21,7 @@ from . import realtime, zones
 from .database import transaction
 from .errors import wants_json
 from .extensions import db, limiter
+from .forms import Form, strip
 from .identity import (
     current_attendee,
     event_or_404,
@@ -31,6 +31,7 @@ from .identity import (
 )
 from .models import Attendee, Day, Event, FacilitatorLink
 from .partials import partial
+from .security import local_url
 
 bp = Blueprint("events", __name__)
 
@@ -112,24 +113,24 @@ def valid_timezone(form, field):
         raise ValidationError(_l("Unknown time zone, e.g. Europe/Berlin."))
 
 
-class CreateEventForm(FlaskForm):
+class CreateEventForm(Form):
     name = StringField(
         _l("Event name"),
         validators=[DataRequired(_l("Please give the event a name.")), Length(max=120)],
-        filters=[lambda s: s.strip() if s else s],
+        filters=[strip],
     )
     hashtag = StringField(_l("Hashtag (optional)"), validators=[Optional(), Length(max=60)])
     timezone = StringField(_l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), valid_timezone])
     first_day = DateField(_l("First day"), default=dt.date.today, validators=[DataRequired(_l("Please pick a date."))])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     code = StringField(
         _l("Event code"), validators=[DataRequired(_l("Please enter the code shown on the screen.")), Length(max=12)]
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(_l("Display name (optional)"), validators=[Optional(), Length(max=60)])
     first_timer = BooleanField(_l("This is my first barcamp"))
 
@@ -264,10 +265,7 @@ def set_language(code):
     """The visible language switcher."""
     if code in ("de", "en"):
         session["lang"] = code
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(local_url(request.args.get("next"), "/"))
 
 
 @partial("projector")

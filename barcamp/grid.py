@@ -12,7 +12,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
@@ -21,6 +20,7 @@ from . import grid_export
 from .api import section
 from .errors import wants_json
 from .extensions import db
+from .forms import Form
 from .grid_plan import GridError, autoplan, place, set_lock, undo_autoplan
 from .grid_plan import unschedule as unschedule_pitch
 from .grid_view import build_grid, day_on_screen, event_tz, now_next
@@ -36,11 +36,11 @@ PAGE_ROOMS = PAGE_SLOTS = 8  # the projector shows up to 8 rooms × 8 slots at o
 # --- forms ------------------------------------------------------------------
 
 
-class PitchForm(FlaskForm):
+class PitchForm(Form):
     pitch_id = IntegerField(validators=[InputRequired(_l("Pick a pitch first."))])
 
 
-class CellForm(FlaskForm):
+class CellForm(Form):
     slot_id = IntegerField(validators=[InputRequired()])
     room_id = IntegerField(validators=[InputRequired()])
 
@@ -53,7 +53,7 @@ class LockForm(CellForm):
     locked = SelectField(choices=[("1", "1"), ("0", "0")])
 
 
-class UndoForm(FlaskForm):
+class UndoForm(Form):
     batch = StringField(validators=[Optional(), Length(max=32)])
 
 
@@ -91,7 +91,7 @@ def _failed(event: Event, message: str):
     return render_console(event, 400)
 
 
-def _act(event: Event, form: FlaskForm, action):
+def _act(event: Event, form: Form, action):
     """Validate a grid form and run ``action(form) -> message``; domain errors become 400."""
     if not form.validate():
         errors = [e for errs in form.errors.values() for e in errs]
@@ -245,7 +245,7 @@ def autoplan_view(event):
             "batch": batch,
         }
 
-    return _act(event, FlaskForm(), action)
+    return _act(event, Form(), action)
 
 
 @bp.post("/e/<slug>/facilitate/grid/undo")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
 
@@ -17,6 +16,7 @@ from . import realtime
 from .database import transaction
 from .errors import wants_json
 from .extensions import db
+from .forms import Form
 from .identity import facilitator_required
 from .models import Event, Pitch, Question, Vote
 from .partials import partial
@@ -75,7 +75,7 @@ def move_spotlight(event: Event, step: int = 0, pitch_id: int | None = None) -> 
 # --- forms ------------------------------------------------------------------
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     keep = SelectField(_l("Keep"), coerce=int)
     duplicate = SelectField(_l("Merge this duplicate into it"), coerce=int)
 

@@ -10,7 +10,6 @@ import uuid
 from flask import Blueprint, abort, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -21,6 +20,7 @@ from .api import section
 from .database import after_commit, transaction
 from .errors import wants_json
 from .extensions import db, limiter
+from .forms import Form, strip
 from .identity import current_attendee, event_or_404, is_facilitator
 from .models import Attendee, Event, Pitch, Tag
 from .partials import partial, render_item
@@ -150,28 +150,24 @@ def queue(event: Event) -> list[Pitch]:
 # --- forms ------------------------------------------------------------------
 
 
-def _strip(s):
-    return s.strip() if isinstance(s, str) else s
-
-
 def _not_blank(form, field):
     if not (field.data or "").strip():
         raise ValidationError(_l("Please give your session a title."))
 
 
-class PitchForm(FlaskForm):
+class PitchForm(Form):
     title = StringField(
         _l("Title"),
-        filters=[_strip],
+        filters=[strip],
         validators=[_not_blank, Length(max=120, message=_l("At most 120 characters, please."))],
     )
     description = TextAreaField(
         _l("What is it about? (optional)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=2000, message=_l("At most 2,000 characters, please."))],
     )
-    host_name = StringField(_l("Host"), filters=[_strip], validators=[Optional(), Length(max=60)])
-    tags = StringField(_l("Tags (up to 5, separated by commas)"), filters=[_strip], validators=[Optional()])
+    host_name = StringField(_l("Host"), filters=[strip], validators=[Optional(), Length(max=60)])
+    tags = StringField(_l("Tags (up to 5, separated by commas)"), filters=[strip], validators=[Optional()])
     level = SelectField(_l("Level"), choices=LEVELS, default="everyone")
     format = SelectField(_l("Format"), choices=FORMATS, default="talk")
     language = SelectField(_l("Session language"), choices=LANGUAGES)

@@ -17,7 +17,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import DataError, IntegrityError
 from wtforms import StringField
@@ -25,6 +24,7 @@ from wtforms.validators import DataRequired
 
 from . import privacy_data as pd
 from .extensions import csrf, db, limiter, socketio
+from .forms import Form
 from .identity import event_or_404, facilitator_required, grant_facilitator
 from .models import Event
 
@@ -34,13 +34,13 @@ log = logging.getLogger(__name__)
 IMPORT_MAX_BYTES = 16 * 1024 * 1024  # a large event's export; every other request stays under MAX_CONTENT_LENGTH
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     confirm = StringField(
         _l("Type the join code to confirm"), validators=[DataRequired(_l("Please type the join code."))]
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Export file (.json)"), validators=[FileRequired(_l("Please choose an export file."))])
 
 

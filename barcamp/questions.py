@@ -22,7 +22,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
@@ -30,6 +29,7 @@ from . import questions_domain as qd
 from .api import section
 from .errors import wants_json
 from .extensions import db, limiter
+from .forms import Form, strip
 from .identity import current_attendee, event_or_404, facilitator_required, hash_key, is_facilitator
 from .models import Event, Pitch, Question
 from .partials import partial
@@ -73,10 +73,6 @@ def _rate_key() -> str:
 # --- forms ------------------------------------------------------------------
 
 
-def _strip(s):
-    return s.strip() if isinstance(s, str) else s
-
-
 def _question_length(form, field):
     n = len(field.data or "")
     if n == 0:
@@ -87,13 +83,13 @@ def _question_length(form, field):
         raise ValidationError(_("At most %(max)s characters, please (you typed %(n)s).", max=qd.MAX_LENGTH, n=n))
 
 
-class QuestionForm(FlaskForm):
-    text = TextAreaField(_l("Your question"), filters=[_strip], validators=[_question_length])
+class QuestionForm(Form):
+    text = TextAreaField(_l("Your question"), filters=[strip], validators=[_question_length])
     pitch = HiddenField()
     nonce = HiddenField()  # one per form shown: a re-sent form is stored once (questions_domain)
 
 
-class QuestionSettingsForm(FlaskForm):
+class QuestionSettingsForm(Form):
     premoderation = BooleanField(_l("Pre-moderation: questions appear only after a facilitator approves them"))
     report_threshold = IntegerField(
         _l("Reports that hide a question until reviewed"),

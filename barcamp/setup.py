@@ -7,7 +7,6 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -16,6 +15,7 @@ from . import dates, realtime
 from .database import transaction
 from .events import first_timer_count, new_facilitator_link, rotate_facilitator_link, valid_timezone
 from .extensions import db
+from .forms import Form, strip
 from .identity import facilitator_required, grant_facilitator
 from .models import Day, Event, FacilitatorLink, Room, Slot
 from .partials import partial
@@ -107,10 +107,6 @@ def update_event(event: Event, name: str, hashtag: str, timezone: str) -> None:
 # --- forms ------------------------------------------------------------------
 
 
-def _strip(s):
-    return s.strip() if isinstance(s, str) else s
-
-
 class WholeNumberField(IntegerField):
     """An integer field whose parse error reads like the rest of our messages."""
 
@@ -121,9 +117,9 @@ class WholeNumberField(IntegerField):
             raise ValueError(_("Please enter how many people fit, as a number.")) from exc
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(
-        _l("Room name"), filters=[_strip], validators=[DataRequired(_l("Please name the room.")), Length(max=60)]
+        _l("Room name"), filters=[strip], validators=[DataRequired(_l("Please name the room.")), Length(max=60)]
     )
     capacity = WholeNumberField(
         _l("Capacity (people)"),
@@ -132,34 +128,34 @@ class RoomForm(FlaskForm):
             NumberRange(min=1, max=100000, message=_l("Capacity must be at least 1.")),
         ],
     )
-    location = StringField(_l("Where is it? (optional)"), filters=[_strip], validators=[Optional(), Length(max=120)])
+    location = StringField(_l("Where is it? (optional)"), filters=[strip], validators=[Optional(), Length(max=120)])
 
 
-class DayForm(FlaskForm):
+class DayForm(Form):
     date = DateField(_l("Date"), validators=[DataRequired(_l("Please pick a date."))])
-    label = StringField(_l("Label (optional)"), filters=[_strip], validators=[Optional(), Length(max=60)])
+    label = StringField(_l("Label (optional)"), filters=[strip], validators=[Optional(), Length(max=60)])
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     day = SelectField(_l("Day"), coerce=int)
     starts_at = TimeField(_l("Starts"), validators=[DataRequired(_l("Please enter a start time."))])
     ends_at = TimeField(_l("Ends"), validators=[DataRequired(_l("Please enter an end time."))])
     kind = SelectField(_l("Kind"), choices=SLOT_KINDS)
-    label = StringField(_l("Label (optional)"), filters=[_strip], validators=[Optional(), Length(max=80)])
+    label = StringField(_l("Label (optional)"), filters=[strip], validators=[Optional(), Length(max=80)])
 
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must be after the start."))
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     name = StringField(
         _l("Event name"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Please give the event a name.")), Length(max=120)],
     )
-    hashtag = StringField(_l("Hashtag (optional)"), filters=[_strip], validators=[Optional(), Length(max=60)])
-    timezone = StringField(_l("Time zone"), filters=[_strip], validators=[DataRequired(), valid_timezone])
+    hashtag = StringField(_l("Hashtag (optional)"), filters=[strip], validators=[Optional(), Length(max=60)])
+    timezone = StringField(_l("Time zone"), filters=[strip], validators=[DataRequired(), valid_timezone])
 
 
 # --- views ------------------------------------------------------------------

@@ -10,7 +10,6 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -20,6 +19,7 @@ from . import tips_domain as board
 from .api import section
 from .errors import wants_json
 from .extensions import db, limiter
+from .forms import Form, strip
 from .identity import current_attendee, event_or_404
 from .models import Event, Tip, TipCard
 from .partials import partial
@@ -43,10 +43,6 @@ MESSAGES = {
 # --- forms ------------------------------------------------------------------
 
 
-def _strip(s):
-    return s.strip() if isinstance(s, str) else s
-
-
 def _tag_list(limit: int):
     def check(form, field):
         names = board.parse_tags(field.data)
@@ -68,19 +64,19 @@ def _no_foreign_scheme(form, field):
         raise ValidationError(_("Only http:// and https:// links are allowed."))
 
 
-class CardForm(FlaskForm):
+class CardForm(Form):
     display_name = StringField(
         _l("Display name"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Please enter a name others can call you.")), Length(max=60)],
     )
-    intro = StringField(_l("One-line intro (optional)"), filters=[_strip], validators=[Optional(), Length(max=140)])
+    intro = StringField(_l("One-line intro (optional)"), filters=[strip], validators=[Optional(), Length(max=140)])
     help_tags = StringField(_l("I can help with"), validators=[_tag_list(8)])
     seek_tags = StringField(_l("I'm looking for"), validators=[_tag_list(8)])
     show_first_timer = BooleanField(_l("Show a “first barcamp — say hi” badge on my card"))
     contact = StringField(
         _l("Contact (optional)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=200), _no_foreign_scheme],
     )
     contact_visibility = SelectField(
@@ -94,16 +90,16 @@ class CardForm(FlaskForm):
     )
 
 
-class TipForm(FlaskForm):
+class TipForm(Form):
     text = TextAreaField(
         _l("Your tip"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(_l("Please write your tip.")),
             Length(min=3, max=500, message=_l("A tip needs 3 to 500 characters.")),
         ],
     )
-    link = StringField(_l("Link (optional)"), filters=[_strip], validators=[Optional(), Length(max=500), _web_link])
+    link = StringField(_l("Link (optional)"), filters=[strip], validators=[Optional(), Length(max=500), _web_link])
     tags = StringField(_l("Tags (optional, up to 5)"), validators=[_tag_list(5)])
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import bindparam, delete, func, insert, select
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional
@@ -22,6 +21,7 @@ from . import realtime
 from .database import transaction
 from .errors import wants_json
 from .extensions import db, limiter
+from .forms import Form
 from .identity import current_attendee, current_attendee_id, event_id_or_404, event_or_404, facilitator_required
 from .models import Attendee, Event, Pitch, Vote, utcnow
 from .security import local_url
@@ -160,7 +160,7 @@ def update_voting(event: Event, voting_open: bool, budget: int | None, blind: bo
 # --- forms and views --------------------------------------------------------
 
 
-class VotingForm(FlaskForm):
+class VotingForm(Form):
     voting_open = BooleanField(_l("Voting is open"))
     vote_budget = IntegerField(
         _l("Votes per person (empty = unlimited)"),

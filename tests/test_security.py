@@ -16,7 +16,10 @@ from urllib.parse import urlsplit
 import icalendar
 import pytest
 import requests
+from sqlalchemy import select
 
+from barcamp.extensions import db
+from barcamp.models import Pitch
 from tests.conftest import ROOT, SOON, LiveServer, _pg_create, _pg_drop
 from tests.world import build
 
@@ -240,7 +243,13 @@ def test_huge_ids_and_nul_characters_are_refused_not_crashes(facilitator):
 
 def test_redirect_targets_stay_on_this_site(client, event_factory, app):
     world = build(app)
-    for target in ("https://evil.example/x", "//evil.example", "/\\evil.example", "javascript:alert(1)"):
+    for target in (
+        "https://evil.example/x",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/\t/evil.example/",
+    ):
         r = world.clients["attendee"].post(
             f"/e/{world.slug}/pitches/{world.ids['pitch_id']}/vote", data={"on": "1", "next": target}
         )
@@ -248,6 +257,41 @@ def test_redirect_targets_stay_on_this_site(client, event_factory, app):
         location = client.get(f"/lang/de?next={target}").headers["Location"]
         assert location.startswith("/") and not location.startswith(("//", "/\\")), target
         assert not urlsplit(location).netloc and not urlsplit(location).scheme, target
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example/", "/%09/evil.example/", "/%0A/x", "/%0D%0ASet-Cookie:x=1"])
+def test_language_switch_never_redirects_off_site_or_crashes(client, target):
+    r = client.get(f"/lang/en?next={target}")
+    assert r.status_code == 302
+    location = r.headers["Location"]
+    assert location == "/" or (location.startswith("/") and not location.startswith(("//", "/\\"))), location
+    assert not urlsplit(location).netloc and "\n" not in location and "\t" not in location
+
+
+JSON_BODIES = [
+    {"title": 12345, "text": 5, "on": 1, "pitch_id": "x", "mode": ["grid"], "decision": {"a": 1}},
+    {"title": {"nested": "object"}, "text": ["a", "b"], "tags": 7, "level": None, "language": True},
+    {key: {"x": [1, 2]} for key in ("title", "text", "description", "host_name", "name", "label", "confirm")},
+]
+
+
+def test_json_bodies_where_forms_are_expected_never_give_a_500(app):
+    """Every POST route, sent JSON with numbers, objects and lists where the forms expect text."""
+    world = build(app)
+    checked = 0
+    for rule in post_rules(app):
+        if rule.endpoint == "privacy.delete":
+            continue  # the rest of the world must stay for the other routes
+        for url in world.urls(rule):
+            for role in ("author", "facilitator"):
+                for body in JSON_BODIES:
+                    r = world.clients[role].post(url, json=body, headers={"Accept": "application/json"})
+                    assert r.status_code < 500, f"{role} {url} {body}: {r.status_code}"
+                    checked += 1
+    assert checked >= 200
+    with app.app_context():
+        titles = [t for (t,) in db.session.execute(select(Pitch.title))]
+    assert not any(t in ("12345", "{'nested': 'object'}") for t in titles)
 
 
 # --- untrusted content -------------------------------------------------------------
