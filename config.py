@@ -91,6 +91,9 @@ worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
 timeout = 60
 graceful_timeout = 5
 accesslog = os.environ.get("ACCESS_LOG") or None
+# gunicorn would believe X-Forwarded-Proto from 127.0.0.1 of its own accord; forwarded headers are
+# trusted only through PROXY_HOPS (werkzeug's ProxyFix in create_app), as far as it says.
+secure_scheme_headers: dict = {}
 
 
 def post_worker_init(worker):

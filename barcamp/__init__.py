@@ -23,10 +23,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
-    if app.config["PROXY_HOPS"]:
-        n = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
-
     # Socket handlers must be registered before socketio.init_app binds the server.
     from . import security, sockets  # noqa: F401
 
@@ -45,6 +41,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
     app.wsgi_app = sockets.without_compression(app.wsgi_app)
+    if app.config["PROXY_HOPS"]:
+        # Outermost, so Socket.IO's origin check sees the host and scheme the proxy vouches for;
+        # without PROXY_HOPS, X-Forwarded-* headers are a client's word and change nothing.
+        n = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     from . import (
         api,

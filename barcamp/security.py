@@ -33,22 +33,18 @@ def local_url(target: str | None, default: str) -> str:
 
 
 def socket_origins(extra: list[str]):
-    """Socket.IO's origin check: the app's own origin (also as seen through a proxy) and ``extra``.
+    """Socket.IO's origin check: the app's own origin and ``extra``.
 
-    Browsers always send Origin on a websocket handshake, and a page cannot forge it or
-    the X-Forwarded-* headers: so a foreign page cannot open a socket with our cookies.
+    Browsers always send Origin on a websocket handshake, and a page cannot forge it: so a
+    foreign page cannot open a socket with our cookies. The host and scheme are the request's
+    own; behind a proxy, ProxyFix (outermost, trusting exactly ``PROXY_HOPS`` hops) has put the
+    forwarded ones there. A client's own X-Forwarded-* headers are never read here.
     """
     allowed = {o.rstrip("/").lower() for o in extra}
 
     def check(origin: str, environ: dict) -> bool:
-        host = environ.get("HTTP_HOST", "")
-        scheme = environ.get("wsgi.url_scheme", "http")
-        own = {f"{scheme}://{host}"}
-        if "HTTP_X_FORWARDED_PROTO" in environ or "HTTP_X_FORWARDED_HOST" in environ:
-            fwd_scheme = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
-            fwd_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
-            own.add(f"{fwd_scheme}://{fwd_host}")
-        return (origin or "").rstrip("/").lower() in allowed | {o.lower() for o in own}
+        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}".lower()
+        return (origin or "").rstrip("/").lower() in allowed | {own}
 
     return check
 

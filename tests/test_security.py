@@ -135,6 +135,17 @@ def test_socket_origins_are_configurable_and_proxy_aware(proxied_server):
     proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "barcamp.example.org"}
     assert _handshake(proxied_server, "https://barcamp.example.org", **proxied).status_code == 200
     assert _handshake(proxied_server, "https://evil.example", **proxied).status_code == 400
+    # A second hop the proxy did not add is not trusted: the proxy's own (last) value counts.
+    two = {"X-Forwarded-Proto": "https,https", "X-Forwarded-Host": "evil.example, barcamp.example.org"}
+    assert _handshake(proxied_server, "https://barcamp.example.org", **two).status_code == 200
+    assert _handshake(proxied_server, "https://evil.example", **two).status_code == 400
+
+
+def test_without_proxy_hops_forwarded_headers_are_not_trusted(live_server):
+    """A script sends a foreign Origin with X-Forwarded-Host naming it: still a foreign origin."""
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
+    assert _handshake(live_server, "https://evil.example", **forged).status_code == 400
+    assert _handshake(live_server, live_server.url, **forged).status_code == 200
 
 
 # --- cookies and headers ---------------------------------------------------------------
