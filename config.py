@@ -5,9 +5,13 @@ Everything is read from environment variables with safe defaults, so
 """
 
 import gc
+import logging
 import os
+import re
 import secrets
 from pathlib import Path
+
+from gunicorn.glogging import Logger
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("BARCAMP_INSTANCE", BASE_DIR / "instance"))
@@ -67,13 +71,14 @@ class Config:
     LANGUAGES = ["en", "de"]
     WTF_CSRF_TIME_LIMIT = None
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
-    # One process: counters in memory (see extensions.SweptMemoryStorage); scale-out: shared in Redis.
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "swept-memory://"
+    # Counters in this process's memory, also when scaled out (ip_hash keeps a phone on one process):
+    # nothing about who posts when is stored anywhere (see barcamp/ratelimits.py).
+    RATELIMIT_STORAGE_URI = "swept-memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # If Redis (the limits' storage) is unreachable, count in memory instead of failing requests.
-    RATELIMIT_SWALLOW_ERRORS = True
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    # A browser id younger than this is "fresh": posts and votes from fresh ids share a ceiling per address.
+    IDENTITY_FRESH_SECONDS = float(os.environ.get("IDENTITY_FRESH_SECONDS", "20"))
+    # More new pitches (or questions) a minute than this in one event: new ones wait for approval.
+    FLOOD_PER_MINUTE = int(os.environ.get("FLOOD_PER_MINUTE", "30"))
     # Anonymous questions and tips are purged this many days after the event ends.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "30"))
     # Seconds between retention purges in each server process (0 = only `flask --app wsgi purge`).
@@ -91,6 +96,34 @@ worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
 timeout = 60
 graceful_timeout = 5
 accesslog = os.environ.get("ACCESS_LOG") or None
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger, minus everything that could tell who sent a request.
+
+    Access lines keep the time, method, path (without its query string), status, size and
+    duration, whatever ``access_log_format`` asks for: the client's address, user agent,
+    referrer, cookies and other headers are always "-". The error log's "Invalid request
+    from ip=..." lines lose the address. So the logs can't tie a question (or anything else)
+    to a browser or a person, even read next to the database (README, "Threat model").
+    """
+
+    KEEP = frozenset("tsmUHbBTDMLp")
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        private = {key: (value if key in self.KEEP else "-") for key, value in atoms.items()}
+        private["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
+        return private
+
+    def warning(self, msg, *args, **kwargs):
+        super().warning(re.sub(r"ip=\S+", "ip=-", str(msg)), *args, **kwargs)
+
+
+logger_class = PrivateLogger
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+
 # gunicorn would believe X-Forwarded-Proto from 127.0.0.1 of its own accord; forwarded headers are
 # trusted only through PROXY_HOPS (werkzeug's ProxyFix in create_app), as far as it says.
 secure_scheme_headers: dict = {}
@@ -106,3 +139,8 @@ def post_worker_init(worker):
     """
     gc.freeze()
     gc.set_threshold(20_000, 5, 10)
+    # The app's own log lines go where gunicorn's go, at LOG_LEVEL. SQL statement logging stays
+    # off whatever the level: its parameters would show which attendee row a request touched.
+    root, error_log = logging.getLogger(), logging.getLogger("gunicorn.error")
+    root.handlers, root.level = list(error_log.handlers), error_log.level
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)

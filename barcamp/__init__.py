@@ -9,7 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
-from .extensions import babel, csrf, db, limiter, migrate, socketio
+from .extensions import babel, csrf, db, migrate, socketio
+from .ratelimits import limiter
 
 
 def select_locale() -> str:
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         cors_allowed_origins=security.socket_origins(app.config["SOCKETIO_ORIGINS"]),
         max_http_buffer_size=64 * 1024,
     )
+    sockets.guard(socketio.server)
     app.wsgi_app = sockets.without_compression(app.wsgi_app)
     if app.config["PROXY_HOPS"]:
         # Outermost, so Socket.IO's origin check sees the host and scheme the proxy vouches for;
@@ -54,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         events,
         grid,
+        identity,
         partials,
         pitch_console,  # adds the console's views to pitches.bp: before it is registered
         pitches,
@@ -76,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)  # gzip, cached and fingerprinted static files
     cli.init_app(app)
     dates.init_app(app)
+    identity.init_app(app)
 
     from flask_babel import get_locale
     from flask_babel import lazy_gettext as _l

@@ -12,7 +12,6 @@ import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -20,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from . import realtime, zones
 from .database import transaction
 from .errors import wants_json
-from .extensions import db, limiter
+from .extensions import db
 from .forms import Form, strip
 from .identity import (
     current_attendee,
@@ -31,6 +30,7 @@ from .identity import (
 )
 from .models import Attendee, Day, Event, FacilitatorLink
 from .partials import partial
+from .ratelimits import limiter, per_address
 from .security import local_url
 
 bp = Blueprint("events", __name__)
@@ -147,7 +147,7 @@ def healthz():
 
 @bp.route("/", methods=["GET", "POST"])
 # Per address, not per browser: a script could fetch a fresh browser id for every event it creates.
-@limiter.limit("10/hour", methods=["POST"], key_func=get_remote_address)
+@limiter.limit("10/hour", methods=["POST"], key_func=per_address)
 def index():
     """What barcamp is, create an event, join one by code."""
     form, join = CreateEventForm(prefix="new"), JoinForm(prefix="join")
@@ -207,7 +207,7 @@ def home(slug):
     event = event_or_404(slug)
     from .pitches import home_context
 
-    attendee = current_attendee(event, create=True)
+    attendee = current_attendee(event)
     # The guide shows on the first visit only; the menu re-opens it.
     show_guide = not session.get("guide_seen")
     session["guide_seen"] = True
@@ -234,10 +234,9 @@ def guide_done(slug):
 def profile(slug):
     """Optional display name and "first barcamp" flag."""
     event = event_or_404(slug)
-    attendee = current_attendee(event, create=True)
-    form = ProfileForm(obj=attendee)
+    form = ProfileForm(obj=current_attendee(event))
     if form.validate_on_submit():
-        update_profile(attendee, form.display_name.data or "", form.first_timer.data)
+        update_profile(current_attendee(event, create=True), form.display_name.data or "", form.first_timer.data)
         flash(_("Saved."), "success")
         return redirect(url_for("events.home", slug=slug))
     return render_template("events/profile.html", event=event, form=form), 400 if form.errors else 200

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import secrets
+import time
 
-from flask import abort, g, session
+from flask import abort, current_app, g, request, session
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from .database import transaction
 from .extensions import db
@@ -26,36 +29,67 @@ def hash_key(key: str) -> str:
 
 
 def browser_id() -> str:
-    """A random id for this browser, kept in the signed cookie."""
+    """A random id for this browser, kept in the signed cookie with when it was made.
+
+    Made on the first visit to an event's pages (no database row: see ``current_attendee``), so
+    an identity has an age: posts from brand-new ones share a ceiling per address (ratelimits).
+    """
     if "bid" not in session:
         session["bid"] = secrets.token_urlsafe(12)
+        session["bid_t"] = int(time.time())
         session.permanent = True
     return session["bid"]
 
 
 def current_attendee(event: Event, create: bool = False) -> Attendee | None:
-    """This browser's attendee in ``event``; created on first need when ``create``."""
+    """This browser's attendee in ``event``; created on first need when ``create``.
+
+    Only actions create one (a vote, a pitch, a name, a card): looking at pages never writes a row.
+    Asking a question never needs one.
+    """
     cache = g.setdefault("attendees", {})
-    if event.id in cache:
+    if event.id in cache and (cache[event.id] is not None or not create):
         return cache[event.id]
     ids = session.get("att", {})
     attendee = db.session.get(Attendee, ids[str(event.id)]) if str(event.id) in ids else None
     if attendee is not None and attendee.event_id != event.id:
         attendee = None
     if attendee is None and create:
-        browser_id()
-        attendee = db.session.get(Attendee, _new_attendee(event.id))
+        attendee = db.session.get(Attendee, _attendee_for(event.id, _browser_key(event.id)))
         session["att"] = {**ids, str(event.id): attendee.id}
     cache[event.id] = attendee
     return attendee
 
 
+def _browser_key(event_id: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"attendee {event_id} {browser_id()}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @transaction
-def _new_attendee(event_id: int) -> int:
-    attendee = Attendee(event_id=event_id)
-    db.session.add(attendee)
-    db.session.flush()
-    return attendee.id
+def _attendee_for(event_id: int, browser_key: str) -> int:
+    """The attendee row of this browser in an event, made if there is none (once, also when asked at once)."""
+    find = select(Attendee.id).where(Attendee.event_id == event_id, Attendee.browser_key == browser_key)
+    found = db.session.scalar(find)
+    if found is not None:
+        return found
+    try:
+        with db.session.begin_nested():
+            attendee = Attendee(event_id=event_id, browser_key=browser_key)
+            db.session.add(attendee)
+        return attendee.id
+    except IntegrityError:  # the same browser's other request made it a moment ago
+        return db.session.scalar(find)
+
+
+def init_app(app) -> None:
+    """Give a browser its random id on its first look at an event's pages (a cookie, no row)."""
+
+    @app.before_request
+    def mint_browser_id():
+        if request.method == "GET" and request.view_args and "slug" in request.view_args:
+            if request.blueprint not in ("api", "partials"):
+                browser_id()
 
 
 def grant_facilitator(event: Event, key: str) -> bool:

@@ -91,10 +91,16 @@ class Room(db.Model):
 
 
 class Attendee(db.Model):
-    """A per-browser, per-event identity; the browser holds its id in a signed cookie."""
+    """A per-browser, per-event identity; the browser holds its id in a signed cookie.
 
+    ``browser_key`` is an HMAC of the browser's random id (which only the browser holds): a
+    new phone's first taps, sent at once, find one row instead of making one each.
+    """
+
+    __table_args__ = (UniqueConstraint("event_id", "browser_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    browser_key: Mapped[str | None] = mapped_column(String(32))
     display_name: Mapped[str] = mapped_column(String(60), default="")
     first_timer: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -15,15 +15,16 @@ from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from . import realtime
+from . import ratelimits, realtime
 from .api import section
 from .database import after_commit, transaction
 from .errors import wants_json
-from .extensions import db, limiter
+from .extensions import db
 from .forms import Form, strip
 from .identity import current_attendee, event_or_404, is_facilitator
 from .models import Attendee, Event, Pitch, Tag
 from .partials import partial, render_item
+from .ratelimits import fresh_posts, limiter
 from .votes import VotingForm, my_votes, public_counts, votes_left
 
 bp = Blueprint("pitches", __name__)
@@ -104,8 +105,9 @@ def create_pitch(event: Event, attendee: Attendee | None, *, client_id: str | No
     pitch.tags = get_tags(event.id, tags)
     db.session.add(pitch)
     db.session.flush()
-    _push_card(event.id, pitch.id, now=True)
-    realtime.changed(event.id, "spotlight")
+    if pitch.status == "active":  # a held pitch shows nowhere but in the facilitators' queue
+        _push_card(event.id, pitch.id, now=True)
+        realtime.changed(event.id, "spotlight")
     realtime.changed(event.id, "pitchqueue", facilitators_only=True)
     return pitch
 
@@ -236,19 +238,31 @@ def _may_edit(event: Event, pitch: Pitch) -> bool:
 
 @bp.route("/e/<slug>/pitch", methods=["GET", "POST"])
 @limiter.limit("10/minute;60/hour", methods=["POST"])
+@fresh_posts
 def new(slug):
     """The pitch form (mobile-first)."""
     event = event_or_404(slug)
-    attendee = current_attendee(event, create=True)
     form = PitchForm()
     if request.method == "GET":
-        form.host_name.data = attendee.display_name
+        attendee = current_attendee(event)
+        form.host_name.data = attendee.display_name if attendee else ""
         form.language.data = "de" if str(request.accept_languages.best_match(["de", "en"])) == "de" else "en"
         form.client_id.data = uuid.uuid4().hex
     elif form.validate():
-        pitch = create_pitch(event, attendee, client_id=(form.client_id.data or "")[:40] or None, **form.pitch_fields())
-        message = _("Thanks! Your pitch “%(title)s” is on the list.", title=pitch.title)
-        url = url_for("events.home", slug=slug) + f"#pitch-{pitch.id}"
+        # A flood of new pitches from attendees: each waits for a facilitator's approval.
+        held = not is_facilitator(event) and ratelimits.flooding(event.id, "pitch")
+        pitch = create_pitch(
+            event,
+            current_attendee(event, create=True),
+            client_id=(form.client_id.data or "")[:40] or None,
+            status="pending" if held else "active",
+            **form.pitch_fields(),
+        )
+        if pitch.status == "pending":
+            message = _("Thanks! Your pitch “%(title)s” waits for a facilitator's approval.", title=pitch.title)
+        else:
+            message = _("Thanks! Your pitch “%(title)s” is on the list.", title=pitch.title)
+        url = url_for("events.home", slug=slug) + (f"#pitch-{pitch.id}" if pitch.status == "active" else "")
         if wants_json():
             return {"ok": True, "id": pitch.id, "message": message, "url": url}
         flash(message, "success")

@@ -16,17 +16,17 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import DataError, IntegrityError
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from . import privacy_data as pd
-from .extensions import csrf, db, limiter, socketio
+from .extensions import csrf, db, socketio
 from .forms import Form
 from .identity import event_or_404, facilitator_required, grant_facilitator
 from .models import Event
+from .ratelimits import limiter, per_address
 
 bp = Blueprint("privacy", __name__, cli_group=None)
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def delete(event):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@limiter.limit("10/hour", methods=["POST"], key_func=get_remote_address)
+@limiter.limit("10/hour", methods=["POST"], key_func=per_address)
 @csrf.exempt  # checked below, once the larger upload limit applies
 def import_event():
     """Create a new event from an export file; this browser becomes its facilitator."""

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -26,13 +25,15 @@ from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from . import questions_domain as qd
+from . import ratelimits
 from .api import section
 from .errors import wants_json
-from .extensions import db, limiter
+from .extensions import db
 from .forms import Form, strip
 from .identity import current_attendee, event_or_404, facilitator_required, hash_key, is_facilitator
 from .models import Event, Pitch, Question
 from .partials import partial
+from .ratelimits import fresh_posts, fresh_votes, limiter
 
 bp = Blueprint("questions", __name__)
 
@@ -62,12 +63,6 @@ def store_secrets(response, event: Event, values: list[str]):
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
-
-
-def _rate_key() -> str:
-    """Rate-limit posting per browser, keyed by a hash of its random id (never the IP)."""
-    bid = session.get("bid")
-    return "q:" + hash_key("questions:" + bid)[:24] if bid else "q:no-cookie"
 
 
 # --- forms ------------------------------------------------------------------
@@ -155,7 +150,7 @@ def _wall_url(event: Event, question: Question | None = None, anchor: str = "") 
 
 def render_wall(event: Event, pitch: Pitch | None, sort: str, form: QuestionForm, status: int = 200):
     """The wall page, with this viewer's own questions and upvotes (full page only)."""
-    attendee = current_attendee(event, create=True)
+    attendee = current_attendee(event)
     moderate = is_facilitator(event)
     if pitch and not form.pitch.data:
         form.pitch.data = str(pitch.id)
@@ -189,17 +184,22 @@ def _done(event: Event, message: str, question: Question | None = None, anchor: 
 
 
 @bp.route("/e/<slug>/questions", methods=["GET", "POST"])
-@limiter.limit("5/minute", methods=["POST"], key_func=_rate_key)
+@limiter.limit("5/minute", methods=["POST"], key_func=ratelimits.per_asker)
+@fresh_posts
 def wall(slug):
-    """The question wall (event-wide, or one session's with ``?pitch=``); POST asks a question."""
+    """The question wall (event-wide, or one session's with ``?pitch=``); POST asks a question.
+
+    Asking touches no attendee row at all: nothing stored, read or logged ties it to the asker.
+    """
     event = event_or_404(slug)
-    current_attendee(event, create=True)
     pitch, sort = _wall_args(event)
     form = QuestionForm()
     if request.method == "POST":
         pitch = _pitch_of(event, form.pitch.data)
         if form.validate():
-            question, secret = qd.post_question(event, form.text.data, pitch, (form.nonce.data or "")[:64])
+            held = ratelimits.flooding(event.id, "question")  # a flood: new questions wait for approval
+            nonce = (form.nonce.data or "")[:64]
+            question, secret = qd.post_question(event, form.text.data, pitch, nonce, hold=held)
             if question.status == "pending":
                 message = _("Thanks! Your question is waiting for approval by a facilitator.")
             else:
@@ -251,6 +251,7 @@ def delete(slug, question_id):
 
 @bp.post("/e/<slug>/questions/<int:question_id>/vote")
 @limiter.limit("120/minute")
+@fresh_votes
 def vote(slug, question_id):
     """Upvote a question ("me too", on=1) or take the upvote back (on=0)."""
     event = event_or_404(slug)

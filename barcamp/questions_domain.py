@@ -49,7 +49,9 @@ def secret_for(event_id: int, nonce: str) -> str:
 
 
 @transaction
-def post_question(event: Event, text: str, pitch: Pitch | None = None, nonce: str = "") -> tuple[Question, str]:
+def post_question(
+    event: Event, text: str, pitch: Pitch | None = None, nonce: str = "", hold: bool = False
+) -> tuple[Question, str]:
     """Store an anonymous question; return it and the secret for the author's browser.
 
     A form re-sent with the same nonce (the offline outbox after a lost answer, a double
@@ -61,7 +63,7 @@ def post_question(event: Event, text: str, pitch: Pitch | None = None, nonce: st
         event_id=event.id,
         pitch_id=pitch.id if pitch else None,
         text=text.strip(),
-        status="pending" if event.premoderation else "visible",
+        status="pending" if event.premoderation or hold else "visible",
         secret_hash=hash_key(secret),
     )
     try:

@@ -1,9 +1,12 @@
 """Socket.IO handlers. They only put a connection into its event's rooms; they never write.
 
-Also the transport setting that matters at scale: websockets without compression.
+Also the transport setting that matters at scale (websockets without compression), and what
+happens to packets a client mangles: one line in the log, and the socket is closed.
 """
 
 from __future__ import annotations
+
+import logging
 
 from flask import request
 from flask_socketio import join_room
@@ -36,6 +39,47 @@ def on_connect(auth=None):
     return True
 
 
+log = logging.getLogger(__name__)
+
+
+class OneLine(logging.Filter):
+    """A failure caused by a client's packet is one line in the log, never a traceback.
+
+    Only the exception's type is kept: its message can carry the client's bytes (newlines too).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage()} ({type(record.exc_info[1]).__name__})"
+            record.args, record.exc_info, record.exc_text = (), None, None
+        return True
+
+
+def guard(server) -> None:
+    """Close a socket that sends a Socket.IO packet nobody can read, with one line in the log.
+
+    python-socketio would log a traceback for each such packet and keep the socket open.
+    """
+    for name in ("socketio.server", "engineio.server"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OneLine) for f in logger.filters):
+            logger.addFilter(OneLine())
+    eio = server.eio
+    handle = eio.handlers["message"]
+
+    def checked(eio_sid, data):
+        if isinstance(data, str):  # binary attachments follow a readable header packet
+            try:
+                server.packet_class(encoded_packet=data)
+            except Exception as exc:  # noqa: BLE001 -- whatever the decoder says: we can't read it
+                log.warning("closed a socket that sent a malformed packet (%s)", type(exc).__name__)
+                eio.disconnect(eio_sid)
+                return None
+        return handle(eio_sid, data)
+
+    eio.on("message", checked)
+
+
 def without_compression(wsgi_app):
     """Decline the websocket ``permessage-deflate`` extension that browsers offer.
 
@@ -47,6 +91,12 @@ def without_compression(wsgi_app):
 
     def app(environ, start_response):
         environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
-        return wsgi_app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/socket.io"):
+            return wsgi_app(environ, start_response)
+        try:
+            return wsgi_app(environ, start_response)
+        except ValueError as exc:  # engine.io could not read a frame: the websocket is over
+            log.warning("closed a socket that sent a malformed frame (%s)", type(exc).__name__)
+            return []
 
     return app

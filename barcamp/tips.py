@@ -18,11 +18,12 @@ from . import tips_consent as consent
 from . import tips_domain as board
 from .api import section
 from .errors import wants_json
-from .extensions import db, limiter
+from .extensions import db
 from .forms import Form, strip
 from .identity import current_attendee, event_or_404
 from .models import Event, Tip, TipCard
 from .partials import partial
+from .ratelimits import fresh_posts, fresh_votes, limiter
 from .tips_export import card_dict, tip_dict
 
 bp = Blueprint("tips", __name__)
@@ -260,6 +261,7 @@ def board_page(slug):
 
 @bp.post("/e/<slug>/tips/card")
 @limiter.limit("30/hour")
+@fresh_posts
 def save_card(slug):
     """Join the board (creates my card) or edit my card."""
     event = event_or_404(slug)
@@ -295,6 +297,7 @@ def leave(slug):
 
 @bp.post("/e/<slug>/tips/post")
 @limiter.limit("20/hour")
+@fresh_posts
 def post(slug):
     """Post a tip from my card."""
     event = event_or_404(slug)
@@ -324,6 +327,7 @@ def delete(slug, tip_id):
 
 @bp.post("/e/<slug>/tips/<int:tip_id>/mark")
 @limiter.limit("300/hour")
+@fresh_votes
 def mark(slug, tip_id):
     """Mark a tip helpful or save it to my list (on=1/0; anything else toggles)."""
     event = event_or_404(slug)

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from . import tips_consent as consent
 from . import tips_domain as board
 from .errors import wants_json
-from .extensions import db, limiter
+from .extensions import db
 from .identity import event_or_404
 from .models import Connection, Event, TipCard
+from .ratelimits import limiter
 from .tips import _done, _fail, _viewer, _visible_card, bp
 from .tips_export import attachment, card_dict, tip_dict, to_csv, to_vcard
 

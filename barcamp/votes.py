@@ -20,10 +20,11 @@ from wtforms.validators import NumberRange, Optional
 from . import realtime
 from .database import transaction
 from .errors import wants_json
-from .extensions import db, limiter
+from .extensions import db
 from .forms import Form
 from .identity import current_attendee, current_attendee_id, event_id_or_404, event_or_404, facilitator_required
 from .models import Attendee, Event, Pitch, Vote, utcnow
+from .ratelimits import fresh_votes, limiter
 from .security import local_url
 
 bp = Blueprint("votes", __name__)
@@ -171,6 +172,7 @@ class VotingForm(Form):
 
 @bp.post("/e/<slug>/pitches/<int:pitch_id>/vote")
 @limiter.limit("120/minute")
+@fresh_votes
 def vote(slug, pitch_id):
     """Tap "I'd attend" (on=1) or take it back (on=0)."""
     event_id = event_id_or_404(slug)

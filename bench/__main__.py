@@ -32,12 +32,15 @@ SETUP_PITCHES = [
 ]
 
 
-async def create_pitches(host: str, port: int, slug: str, n: int) -> list[int]:
-    """Organisers' phones pitch the event's first sessions through the pitch form."""
+async def create_pitches(host: str, port: int, slug: str, n: int, facilitator_path: str) -> list[int]:
+    """The organisers pitch the event's first sessions through the pitch form, as facilitators
+    (so many pitches at once is no flood: barcamp/ratelimits.py)."""
     ids: list[int] = []
     per_phone = 8  # below the pitch form's rate limit of 10 a minute per browser
     for first in range(0, n, per_phone):
-        status, _h, jar, body = await http(host, port, "GET", f"/e/{slug}")
+        _s, _h, jar, _b = await http(host, port, "GET", facilitator_path)
+        status, _h, more, body = await http(host, port, "GET", f"/e/{slug}", headers={"Cookie": cookie_header(jar)})
+        jar.update(more)
         token = re.search(r'name="csrf-token" content="([^"]+)"', body.decode()).group(1)
         headers = {"Cookie": cookie_header(jar), "X-CSRFToken": token, "Accept": "application/json"}
         for i in range(first, min(n, first + per_phone)):
@@ -59,7 +62,7 @@ def run(args) -> dict:
     try:
         slug = servers.start()
         host = "127.0.0.1"
-        pitch_ids = asyncio.run(create_pitches(host, servers.ports[0], slug, args.pitches))
+        pitch_ids = asyncio.run(create_pitches(host, servers.ports[0], slug, args.pitches, servers.facilitator_path))
         slots = args.phones + 2  # vote k on a pitch, k = 1..phones
         sent = RawArray("d", len(pitch_ids) * slots)
         cfg = {

@@ -116,6 +116,7 @@ class Servers:
         self.flask("db", "upgrade")
         created = self.flask("event", "create", "Barcamp Benchmark 2026")
         slug = re.search(r"/e/([^/\s]+)", created).group(1)
+        self.facilitator_path = re.search(r"Facilitator:\s+https?://[^/]+(/\S+)", created).group(1)
         for port in self.ports:
             log = self.tmp / f"server-{port}.log"
             self.logs.append(log)

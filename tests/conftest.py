@@ -94,7 +94,7 @@ def database_url(tmp_path_factory):
 @contextlib.contextmanager
 def fresh_app(database_url: str):
     """The app on a clean schema (for fixtures of any scope)."""
-    from barcamp import create_app, realtime
+    from barcamp import create_app, ratelimits, realtime
     from barcamp.extensions import db
 
     app = create_app(
@@ -111,6 +111,8 @@ def fresh_app(database_url: str):
         db.drop_all()
         db.create_all()
     realtime._dirty.clear()  # tallies marked by an earlier test are not this test's
+    ratelimits._recent.clear()  # nor are its new pitches and questions (ids start again at 1)
+    ratelimits._fresh.clear()
     yield app
     with app.app_context():
         db.session.remove()

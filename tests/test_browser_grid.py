@@ -64,13 +64,10 @@ def seed(app, slug, rooms, slots, pitches=(), placed=(), mode=None):
         )
 
 
-def vote_as_newest_attendee(app, slug, pitch_id):
-    """The phone that opened the event last votes for a pitch (as the pitches page would)."""
-    with app.app_context():
-        event = db.session.scalar(select(Event).where(Event.slug == slug))
-        me = db.session.scalar(select(Attendee.id).where(Attendee.event_id == event.id).order_by(Attendee.id.desc()))
-        db.session.add(Vote(pitch_id=pitch_id, attendee_id=me))
-        db.session.commit()
+def vote_on_the_list(page, title: str, label: str = "I'd attend"):
+    """The phone (on the pitch list) taps its vote for a pitch, and the server has stored it."""
+    with page.expect_response(lambda r: r.url.endswith("/vote") and r.ok):
+        page.get_by_role("article", name=title).get_by_role("button", name=label).click()
 
 
 def mouse_drag(page, source, target):
@@ -99,7 +96,7 @@ def test_drag_and_drop_placement_reaches_projector_and_phone_without_reload(live
     )
     phone = new_context("phone", locale="de-DE").new_page()
     phone.goto(f"{live_server.url}/e/{slug}")
-    vote_as_newest_attendee(live_db, slug, pitches["Offene Daten"])
+    vote_on_the_list(phone, "Offene Daten", "Ich würde teilnehmen")
     phone.goto(f"{live_server.url}/e/{slug}/grid")
     projector = new_context("projector").new_page()
     projector.goto(f"{live_server.url}/e/{slug}/projector")
@@ -208,7 +205,7 @@ def test_phone_programme_is_readable_at_390x844(live_server, live_db, new_contex
     phone = new_context("phone").new_page()
     phone.on("pageerror", lambda exc: errors.append(str(exc)))
     phone.goto(f"{live_server.url}/e/{slug}")
-    vote_as_newest_attendee(live_db, slug, ids["Open Source im Verein"])
+    vote_on_the_list(phone, "Open Source im Verein")
     phone.goto(f"{live_server.url}/e/{slug}/grid")
     live(phone)
 
@@ -374,9 +371,7 @@ def test_a_phone_hears_when_a_session_it_wants_is_scheduled_moved_or_taken_off(
     phone = new_context("phone", locale="de-DE").new_page()
     phone.goto(f"{live_server.url}/e/{slug}")
     live(phone)
-    wanted = phone.get_by_role("article", name="Offene Daten")
-    with phone.expect_response(lambda r: r.url.endswith("/vote") and r.ok):  # stored before we move on
-        wanted.get_by_role("button", name="Ich würde teilnehmen").click()  # this phone wants "Offene Daten" only
+    vote_on_the_list(phone, "Offene Daten", "Ich würde teilnehmen")  # this phone wants "Offene Daten" only
     phone.goto(f"{live_server.url}/e/{slug}" + ("/grid" if page == "grid" else ""))
     live(phone)
     facilitator = phone_http()

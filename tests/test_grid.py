@@ -97,8 +97,8 @@ def place(camp, pitch_id, slot_id, room_id, client=None, **headers):
 
 
 def attendee_of(app, camp, client) -> int:
-    """The attendee id ``client`` gets by opening the event (its only attendee so far)."""
-    client.get(f"/e/{camp.slug}")
+    """The attendee id ``client`` gets by saying who it is (its first action; its only attendee so far)."""
+    client.post(f"/e/{camp.slug}/me", data={"display_name": ""})
     with app.app_context():
         return db.session.scalar(select(Attendee.id).where(Attendee.event_id == camp.id))
 

@@ -622,7 +622,7 @@ def test_wall_tab_and_german_translation(client, event_factory):
 def limited_app(request, database_url):
     """The app with rate limiting on, on in-memory or Redis storage."""
     from barcamp import create_app
-    from barcamp.extensions import limiter
+    from barcamp.ratelimits import limiter
     from tests.conftest import REDIS_URL, need
 
     storage = request.param

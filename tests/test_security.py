@@ -407,7 +407,8 @@ def test_http_links_are_kept_and_open_safely(app):
 def limited_app(app):
     """The same app and database, with rate limits on (Flask-Limiter reads the switch at init)."""
     from barcamp import create_app
-    from barcamp.extensions import db, limiter
+    from barcamp.extensions import db
+    from barcamp.ratelimits import limiter
 
     limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
     yield limited
@@ -577,7 +578,7 @@ def test_swept_memory_storage_counts_per_window_and_forgets_expired_windows(monk
     from limits.storage import storage_from_string
     from limits.strategies import FixedWindowRateLimiter
 
-    from barcamp.extensions import SweptMemoryStorage
+    from barcamp.ratelimits import SweptMemoryStorage
 
     storage = storage_from_string("swept-memory://")
     assert isinstance(storage, SweptMemoryStorage)
