@@ -3,7 +3,8 @@
 Roles: ``anonymous`` (a browser that never visited), ``attendee`` (on the board,
 asked to connect with the author), ``author`` (made the pitch, question, tip
 card and tip), ``facilitator`` (of this event) and ``other_facilitator`` (of
-another event). ``urls(rule)`` fills any route's arguments with this world's ids.
+another event). ``urls(rule)`` fills any route's arguments with this world's ids;
+``rule_urls`` fills them from any mapping of argument values (the crawls use it).
 Works with Flask test clients, or with ``LiveClient`` against a live server.
 """
 
@@ -84,6 +85,25 @@ class World:
 
             urls.append(ARG.sub(fill, rule.rule))
         return urls
+
+
+def rule_urls(rule, values: dict[str, list]) -> list[str]:
+    """Concrete URLs for a url_map rule: every combination of its arguments' values.
+
+    ``values`` maps an argument name to its values; ``"<endpoint>:<name>"`` wins for one endpoint
+    (``/j/<code>`` wants a join code, ``/lang/<code>`` a language). ``any(...)`` parts take each
+    of their options. An argument without values raises, so a new route cannot be skipped silently.
+    """
+    combos = [{}]
+    for converter, options, name in ARG.findall(rule.rule):
+        if converter == "any":
+            choices = [o.strip() for o in options.split(",")]
+        else:
+            choices = values.get(f"{rule.endpoint}:{name}", values.get(name))
+        if not choices:
+            raise LookupError(f"{rule.rule} ({rule.endpoint}): no values for <{name}>; teach the crawl this argument")
+        combos = [{**c, name: str(v)} for c in combos for v in choices]
+    return [ARG.sub(lambda m, c=c: c[m.group(3)], rule.rule) for c in combos]
 
 
 def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client=None) -> World:
