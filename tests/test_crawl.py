@@ -376,6 +376,7 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
         "tag": ["python", "Unbekannt"],
         "k": [*(feed.groups() if feed else ()), "forged"],
         "next": [f"/e/{slug}/grid", "//elsewhere.example/"],
+        "v": ["0123456789ab", "x"],  # a static file's version (the favicon serves one)
     }
     return state
 
@@ -410,7 +411,7 @@ def _fetch(client, url: str) -> tuple[int, str, set[str], str]:
         r = client.get(url)
     except Exception as exc:  # TESTING propagates a view's exception: in production it is a 500 page
         return 500, _where(exc), set(READ), ""
-    body = r.get_data(as_text=True)
+    body = r.get_data().decode("utf-8", "replace")  # the favicon is not text
     return r.status_code, body[:200] if r.status_code >= 500 else "", set(READ), body
 
 
