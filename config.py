@@ -104,18 +104,29 @@ class PrivateLogger(Logger):
 
     Access lines keep the time, method, path (without its query string), status, size and
     duration, whatever ``access_log_format`` asks for: the client's address, user agent,
-    referrer, cookies and other headers are always "-". The error log's "Invalid request
-    from ip=..." lines lose the address. So the logs can't tie a question (or anything else)
-    to a browser or a person, even read next to the database (README, "Threat model").
+    referrer, cookies and other headers are always "-". Requests to the question wall are
+    not logged at all: the second a question was posted, next to the second someone's pitch
+    or vote was, would say who asked. The error log's "Invalid request from ip=..." lines
+    lose the address. So the logs can't tie a question to anybody, even read next to the
+    database (README, "Threat model").
     """
 
     KEEP = frozenset("tsmUHbBTDMLp")
+
+    def access(self, resp, req, environ, request_time):
+        if "/questions" not in environ.get("PATH_INFO", ""):
+            super().access(resp, req, environ, request_time)
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         private = {key: (value if key in self.KEEP else "-") for key, value in atoms.items()}
         private["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
         return private
+
+    def debug(self, msg, *args, **kwargs):
+        # At DEBUG gunicorn names each request's method and path: not the question wall's.
+        if "/questions" not in str(msg) and not any("/questions" in str(a) for a in args):
+            super().debug(msg, *args, **kwargs)
 
     def warning(self, msg, *args, **kwargs):
         super().warning(re.sub(r"ip=\S+", "ip=-", str(msg)), *args, **kwargs)

@@ -18,6 +18,12 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def this_hour() -> dt.datetime:
+    """Now, to the hour: when an anonymous question was asked is kept no finer than that, so its
+    time can't be matched to what one person did at that second (a vote, a log line)."""
+    return utcnow().replace(minute=0, second=0, microsecond=0)
+
+
 class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -180,7 +186,7 @@ class Question(db.Model):
     # Hash of a random secret that only the author's browser holds.
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     promoted_pitch_id: Mapped[int | None] = mapped_column(ForeignKey("pitch.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=this_hour)
 
 
 class QuestionVote(db.Model):

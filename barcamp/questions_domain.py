@@ -263,7 +263,7 @@ def wall(event: Event, pitch: Pitch | None = None, sort: str = "top", moderate: 
     query = query.where(Question.pitch_id == pitch.id if pitch else Question.pitch_id.is_(None))
     if not moderate:
         query = query.where(Question.status == "visible")
-    questions = db.session.scalars(query.order_by(Question.created_at.desc(), Question.id.desc())).all()
+    questions = db.session.scalars(query.order_by(Question.id.desc())).all()
     counts = vote_counts(event.id, visible_only=not moderate)
     if sort == "top":
         questions = sorted(questions, key=lambda q: -counts.get(q.id, 0))  # stable: newest first among equals

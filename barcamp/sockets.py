@@ -97,6 +97,8 @@ def without_compression(wsgi_app):
             return wsgi_app(environ, start_response)
         except ValueError as exc:  # engine.io could not read a frame: the websocket is over
             log.warning("closed a socket that sent a malformed frame (%s)", type(exc).__name__)
+            if "gunicorn.socket" in environ:
+                raise StopIteration() from None  # as engine.io ends a websocket under gunicorn
             return []
 
     return app

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -333,3 +334,61 @@ def test_a_question_stores_nothing_that_points_at_its_author(app):
     assert not {"ip", "user_agent", "attendee_id", "author"} & set(question.c.keys())
     snapshot = world.clients["anonymous"].get(f"/api/v1/events/{world.slug}").get_json()
     assert "Who is asking this?" in json.dumps(snapshot) and "secret" not in json.dumps(snapshot)
+
+
+@pytest.fixture(scope="module")
+def logged_server(tmp_path_factory):
+    """A live server with every log on: the access log and the app's own at DEBUG level."""
+    tmp = tmp_path_factory.mktemp("logged")
+    admin = os.environ.get("TEST_DATABASE_URL")
+    url = _pg_create(admin) if admin else f"sqlite:///{tmp / 'logged.db'}"
+    server = LiveServer(url, tmp, {"ACCESS_LOG": "-", "LOG_LEVEL": "debug"})
+    server.migrate()
+    yield server.start()
+    server.close()
+    if admin:
+        _pg_drop(url, admin)
+
+
+def test_with_every_log_on_the_logs_name_no_asker(logged_server):
+    """The attack that named 6 of 8 askers: one User-Agent per phone, vote lines matched to vote rows,
+    the k-th question line to the k-th question. Nothing in the log tells one phone from another."""
+    from tests.world import LiveClient
+
+    slug, _fac = logged_server.create_event("Log Camp")
+    phones = []
+    for i in range(8):
+        phone = LiveClient(logged_server.url)
+        phone.http.headers["User-Agent"] = f"PhoneBrowser/{i}.0 (unique-{i})"
+        phones.append(phone)
+    author = phones[0]
+    author.get(f"/e/{slug}")
+    pitch = author.post(
+        f"/e/{slug}/pitch", data={"title": "Logs", "language": "en"}, headers={"Accept": "application/json"}
+    )
+    pitch_id = pitch.r.json()["id"]
+    for i, phone in enumerate(phones):
+        phone.get(f"/e/{slug}")
+        assert phone.post(f"/e/{slug}/pitches/{pitch_id}/vote", data={"on": "1"}).status_code == 302
+        assert phone.post(f"/e/{slug}/questions", data={"text": f"Question number {i}?"}).status_code == 302
+        phone.get(f"/e/{slug}/questions/mine")
+        phone.get(f"/e/{slug}/grid/mine.ics")
+    wall = phones[3].get(f"/e/{slug}/questions").get_data(True)
+    own = re.search(r"/questions/(\d+)/delete", wall).group(1)
+    assert phones[3].post(f"/e/{slug}/questions/{own}/delete").status_code == 302
+    assert phones[4].post(f"/e/{slug}/questions/{own}/vote", data={"on": "1"}).status_code in (302, 404)
+    time.sleep(0.5)
+
+    log = Path(logged_server.log.name).read_text()
+    access = [line for line in log.splitlines() if '"GET ' in line or '"POST ' in line]
+    assert len(access) > 30  # the access log is on
+    assert "/questions" not in log  # the wall's requests leave no line at all
+    for phone in phones:
+        assert phone.http.headers["User-Agent"] not in log
+        for cookie in phone.http.cookies:
+            assert not cookie.value or cookie.value not in log
+    assert "127.0.0.1" not in "\n".join(access) and "unique-" not in log
+    assert not [line for line in access if "?" in line.split('"')[1]]  # no query strings (feed keys, sids)
+    # Every access line has the same fields apart from time, path, status, size and duration.
+    shapes = {re.sub(r'\[[^\]]+\] "(GET|POST) \S+ HTTP/1.1" \d+ \S+ \d+ms', "", line) for line in access}
+    assert shapes == {""}, shapes

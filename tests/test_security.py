@@ -11,15 +11,16 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import icalendar
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from barcamp.extensions import db
-from barcamp.models import Pitch
+from barcamp.models import Event, Pitch
 from tests.conftest import ROOT, SOON, LiveServer, _pg_create, _pg_drop
 from tests.world import build
 
@@ -139,6 +140,32 @@ def test_socket_origins_are_configurable_and_proxy_aware(proxied_server):
     two = {"X-Forwarded-Proto": "https,https", "X-Forwarded-Host": "evil.example, barcamp.example.org"}
     assert _handshake(proxied_server, "https://barcamp.example.org", **two).status_code == 200
     assert _handshake(proxied_server, "https://evil.example", **two).status_code == 400
+
+
+@pytest.mark.parametrize("junk", ['42["changed",', "4x", '42{"a":', "\x00\x01"])
+def test_a_malformed_socket_packet_closes_the_socket_with_one_log_line(live_server, junk):
+    import websocket
+
+    slug, _fac = live_server.create_event("Junk Camp")
+    log = Path(live_server.log.name)
+    before = log.read_text()
+    url = f"ws://127.0.0.1:{live_server.port}/socket.io/?EIO=4&transport=websocket&event={slug}"
+    ws = websocket.create_connection(url, origin=live_server.url, timeout=5)
+    assert ws.recv().startswith("0{")
+    ws.send("40")
+    assert ws.recv().startswith("40")
+    ws.send(junk)
+    with pytest.raises(
+        (websocket.WebSocketConnectionClosedException, ConnectionError, websocket.WebSocketTimeoutException)
+    ):
+        for _ in range(5):  # anything still queued, then the close
+            ws.recv()
+    ws.close()
+    time.sleep(0.3)
+    added = log.read_text()[len(before) :]
+    assert "Traceback" not in added and "File " not in added
+    assert len([line for line in added.splitlines() if "malformed" in line]) == 1, added
+    assert "\x00" not in added and "nope" not in added  # the client's bytes are not echoed into the log
 
 
 def test_without_proxy_hops_forwarded_headers_are_not_trusted(live_server):
@@ -601,3 +628,138 @@ def test_swept_memory_storage_counts_per_window_and_forgets_expired_windows(monk
     assert [k for k in storage.windows if "bob" in k] == []
     storage.clear(next(iter(storage.windows)))
     assert storage.windows == {} and storage.reset() == 0
+
+
+# --- a spam script that throws its cookie away, beside a crowd behind one address ------------
+
+
+@pytest.fixture(scope="module")
+def crowd_server(tmp_path_factory):
+    """Rate limits on, as deployed; identities count as fresh for 2 s (20 in production)."""
+    tmp = tmp_path_factory.mktemp("crowd")
+    admin = os.environ.get("TEST_DATABASE_URL")
+    url = _pg_create(admin) if admin else f"sqlite:///{tmp / 'crowd.db'}"
+    server = LiveServer(url, tmp, {"RATELIMIT_ENABLED": "1", "IDENTITY_FRESH_SECONDS": "2"})
+    server.migrate()
+    yield server.start()
+    server.close()
+    if admin:
+        _pg_drop(url, admin)
+
+
+def test_a_cookie_rotating_spam_script_is_stopped_while_a_crowd_behind_the_same_address_goes_on(crowd_server):
+    """1,000 honest phones and a script behind one address (127.0.0.1), at the same time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import Browserless
+
+    slug, fac_url = crowd_server.create_event("Crowd Camp")
+    fac = Browserless(crowd_server.url)
+    fac.open(fac_url.removeprefix(crowd_server.url))
+    form = {"level": "everyone", "format": "talk", "language": "en"}
+    pitch_id = fac.post(f"/e/{slug}/pitch", {"title": "Welcome", **form}).json()["id"]
+    phones = [Browserless(crowd_server.url) for _ in range(1000)]
+    with ThreadPoolExecutor(32) as pool:
+        assert all(r.status_code == 200 for r in pool.map(lambda p: p.open(f"/e/{slug}"), phones))
+    time.sleep(2.5)  # the crowd's identities are no longer fresh; the script's always are
+
+    spam = {"pitch": [], "question": []}  # (status, seconds since the start) of each spam post
+    stop = threading.Event()
+    start = time.monotonic()
+
+    def script(kind):
+        while not stop.is_set():
+            bot = Browserless(crowd_server.url)  # a fresh cookie for every post
+            bot.open(f"/e/{slug}")
+            if kind == "pitch":
+                r = bot.post(f"/e/{slug}/pitch", {"title": f"Spam {time.monotonic()}", **form})
+            else:
+                r = bot.post(f"/e/{slug}/questions", {"text": f"Spam question {time.monotonic()}?"})
+            spam[kind].append((r.status_code, time.monotonic() - start))
+            bot.http.close()
+
+    def honest(i, phone):
+        codes = [phone.post(f"/e/{slug}/pitches/{pitch_id}/vote", {"on": "1"}).status_code]
+        if i % 50 == 0:
+            codes.append(phone.post(f"/e/{slug}/pitch", {"title": f"Honest idea {i}", **form}).status_code)
+        if i % 50 == 25:
+            codes.append(phone.post(f"/e/{slug}/questions", {"text": f"Honest question {i}?"}).status_code)
+        return codes
+
+    bots = [threading.Thread(target=script, args=(kind,)) for kind in ("pitch", "question", "pitch", "question")]
+    for bot in bots:
+        bot.start()
+    try:
+        with ThreadPoolExecutor(24) as pool:
+            codes = [c for result in pool.map(honest, range(1000), phones) for c in result]
+        while time.monotonic() - start < 8:
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for bot in bots:
+            bot.join()
+    assert 429 not in codes and set(codes) == {200}, sorted(set(codes))
+    assert len(codes) == 1000 + 20 + 20
+    posts = spam["pitch"] + spam["question"]
+    stored = [t for status, t in posts if status == 200]
+    refused = [t for status, t in posts if status == 429]
+    assert {status for status, _t in posts} == {200, 429}
+    assert len(stored) <= 20  # 20 fresh identities a minute may post, per address
+    assert len(refused) >= 40  # the script kept trying for seconds...
+    assert max(stored) < 5  # ...and stopped getting through within seconds
+    snapshot = requests.get(f"{crowd_server.url}/api/v1/events/{slug}", timeout=10).json()
+    assert next(p for p in snapshot["pitches"] if p["id"] == pitch_id)["votes"] == 1000
+    honest_pitches = [p for p in snapshot["pitches"] if p["title"].startswith("Honest idea")]
+    assert len(honest_pitches) == 20
+
+
+def test_looking_at_pages_makes_no_attendee_and_a_new_phones_first_taps_make_one(app, event_factory):
+    from barcamp.models import Attendee
+
+    slug, _key = event_factory()
+    with app.app_context():
+        db.session.add(Pitch(event_id=db.session.scalar(select(Event.id).where(Event.slug == slug)), title="P"))
+        db.session.commit()
+        pitch_id = db.session.scalar(select(Pitch.id))
+    paths = ["", "/pitch", "/questions", "/tips", "/grid", "/guide", "/me", "/projector", "/votes/mine"]
+    for _ in range(20):  # twenty browsers without cookies, looking around
+        viewer = app.test_client()
+        for path in paths:
+            assert viewer.get(f"/e/{slug}{path}").status_code == 200, path
+        viewer.post(f"/e/{slug}/questions", data={"text": "Asking makes no attendee either?"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Attendee.id))) == 0
+    phone = app.test_client()
+    phone.get(f"/e/{slug}")
+    assert phone.post(f"/e/{slug}/pitches/{pitch_id}/vote", data={"on": "1"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Attendee.id))) == 1
+
+
+def test_a_new_phones_first_taps_sent_at_once_make_one_attendee(live_server, phone_http):
+    """Without a row from looking at the page, a new phone's first taps race to make one: they find one."""
+    slug, fac_url = live_server.create_event("First Taps Camp")
+    fac = phone_http()
+    fac.open(fac_url.removeprefix(live_server.url))
+    form = {"level": "everyone", "format": "talk", "language": "en"}
+    ids = [fac.post(f"/e/{slug}/pitch", {"title": f"T{i}", **form}).json()["id"] for i in range(6)]
+    assert fac.post(f"/e/{slug}/facilitate/voting", {"voting_open": "y", "vote_budget": "2"}, json_reply=False).ok
+    phone = phone_http()
+    phone.open(f"/e/{slug}")
+    barrier = threading.Barrier(len(ids))
+    codes = []
+
+    def tap(pid):
+        barrier.wait()
+        codes.append(phone.post(f"/e/{slug}/pitches/{pid}/vote", {"on": "1"}).status_code)
+
+    threads = [threading.Thread(target=tap, args=(pid,)) for pid in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200, 200, 409, 409, 409, 409]  # one attendee, one budget of 2
+    votes = sum(
+        p["votes"] for p in requests.get(f"{live_server.url}/api/v1/events/{slug}", timeout=5).json()["pitches"]
+    )
+    assert votes == 2
