@@ -13,6 +13,10 @@ Two kinds of messages reach browsers in an event's room:
   processes, two tallies can cross on their way through Redis, and pages keep
   the newer one (a count must not flicker back down).
 
+News for one person (a connection request, later their group in a round) goes to that
+attendee's personal room (``personal``), which a socket joins only on the strength of its own
+cookie (``sockets``): never into a room that other people's pages join.
+
 Everything is announced only after the write committed (see ``database``).
 """
 
@@ -56,6 +60,11 @@ def room(event_id: int, facilitators: bool = False, topic: str | None = None) ->
     return f"ev:{event_id}:{topic}" if topic else f"ev:{event_id}"
 
 
+def personal_room(event_id: int, attendee_id: int) -> str:
+    """One attendee's own room: a socket joins it only on the strength of its own cookie (sockets.py)."""
+    return f"ev:{event_id}:a:{attendee_id}"
+
+
 def counter(kind: str):
     """Register the function that reads the current counts of one tally kind."""
 
@@ -72,6 +81,16 @@ def changed(event_id: int, what: str, facilitators_only: bool = False, **data) -
 
     def emit():
         # ``at`` lets pages ask for a render made after this change (see partials).
+        socketio.emit("changed", {"what": what, "at": round(time.time(), 3), **data}, to=target)
+
+    after_commit(emit)
+
+
+def personal(event_id: int, attendee_id: int, what: str, **data) -> None:
+    """Tell one attendee's pages (and nobody else's) that ``what`` changed, once the write committed."""
+    target = personal_room(event_id, attendee_id)
+
+    def emit():
         socketio.emit("changed", {"what": what, "at": round(time.time(), 3), **data}, to=target)
 
     after_commit(emit)

@@ -10,12 +10,14 @@ import logging
 
 from flask import request
 from flask_socketio import join_room
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .extensions import db, socketio
-from .identity import is_facilitator
-from .models import Event
-from .realtime import room, topic_of
+from .identity import current_attendee_id, is_facilitator
+from .models import Attendee, Event
+from .realtime import personal_room, room, topic_of
+
+_OWN = select(Attendee.id).where(Attendee.id == bindparam("a"), Attendee.event_id == bindparam("e"))
 
 
 @socketio.on("connect")
@@ -35,6 +37,9 @@ def on_connect(auth=None):
         join_room(room(event.id, topic=topic))
     if is_facilitator(event):
         join_room(room(event.id, facilitators=True))
+    attendee_id = current_attendee_id(event.id)  # the cookie's claim, checked against the event
+    if attendee_id and db.session.scalar(_OWN, {"a": attendee_id, "e": event.id}):
+        join_room(personal_room(event.id, attendee_id))
     db.session.remove()
     return True
 

@@ -182,7 +182,6 @@ def render_board(event: Event, status: int = 200, card_form=None, tip_form=None)
         saved=board.saved_tips(event, attendee),
         tips_html=render_tips(event, marks),
         marks_json=json.dumps({k: sorted(v) for k, v in marks.items()}),
-        token=consent.card_token(me.id) if me else None,
         conns=consent.connection_lists(mine),
         states=consent.connection_states(me),
         tag=_tag_arg(),

@@ -6,10 +6,6 @@ page, JSON answer and export asks it. Live partials never carry contacts.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from flask import current_app
 from sqlalchemy import delete, or_, select
 
 from . import realtime
@@ -17,12 +13,6 @@ from .database import transaction
 from .extensions import db
 from .models import BoardReport, Connection, Event, TipCard, TipMark, card_tag
 from .tips_domain import BoardError, announce_board, member
-
-
-def card_token(card_id: int) -> str:
-    """An unguessable name for one card's private live channel (no card ids on the wire)."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"tipcard:{card_id}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
 def connections_of(card: TipCard | None) -> list[Connection]:
@@ -74,8 +64,9 @@ def can_be_asked(card: TipCard) -> bool:
 
 
 def _announce_connection(event_id: int, *cards: TipCard) -> None:
+    """Tell the two people concerned, each on their own channel: nobody else learns who connects."""
     for card in cards:
-        realtime.changed(event_id, f"tipconn-{card_token(card.id)}")
+        realtime.personal(event_id, card.attendee_id, "tipconn")
 
 
 @transaction

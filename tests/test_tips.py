@@ -702,26 +702,51 @@ def test_new_tip_and_card_are_announced_to_the_event_room(app, client, make_clie
     assert "Live tip" in html and "csrf_token" not in html  # a shared render carries no one's token
 
 
-def test_connection_changes_go_only_to_private_channels(app, client, make_client, socket_client, slug):
+def test_connection_changes_reach_only_the_two_people_concerned(app, client, make_client, socket_client, slug):
+    """A request to connect is told to its two people on their own channels; another member of
+    the board, whose page joins the board's room, hears nothing of it (not even that it happened)."""
     join(client, slug, "Bea", contact="bea@example.org", visibility="request")
     a = make_client()
     join(a, slug, "Ali", contact="ali@example.org", visibility="request")
-    page_b = client.get(f"/e/{slug}/tips").get_data(as_text=True)
-    page_a = a.get(f"/e/{slug}/tips").get_data(as_text=True)
-    channel_b = re.search(r'data-live="(tipconn-[0-9a-f]+)"', page_b).group(1)
-    channel_a = re.search(r'data-live="(tipconn-[0-9a-f]+)"', page_a).group(1)
-    assert channel_a != channel_b
-    bystander = make_client()
-    bystander.get(f"/e/{slug}")
-    ws = socket_client(bystander, slug)
+    member = make_client()
+    join(member, slug, "Cem", contact="cem@example.org", visibility="request")
+    socks = {
+        name: socket_client(c, slug, topics="tips,tipcards,tipconn")
+        for name, c in (("bea", client), ("ali", a), ("cem", member))
+    }
+    for sock in socks.values():
+        sock.get_received()
     a.post(f"/e/{slug}/tips/people/{card_id(app, 'Bea')}/connect")
-    msgs = [m["args"][0] for m in ws.get_received() if m["name"] == "changed"]
-    assert sorted(m["what"] for m in msgs) == sorted([channel_a, channel_b])
-    assert all(set(m) == {"what", "at"} for m in msgs)  # no names, no ids
+    heard = {name: [m["args"][0] for m in s.get_received() if m["name"] == "changed"] for name, s in socks.items()}
+    assert [m["what"] for m in heard["bea"]] == ["tipconn"] and [m["what"] for m in heard["ali"]] == ["tipconn"]
+    assert heard["cem"] == []
+    assert all(set(m) == {"what", "at"} for m in heard["bea"] + heard["ali"])  # no names, no ids
     # Bea's page fetches her private fragment through data-src, with her own cookie
-    src = re.search(rf'data-live="{channel_b}" data-src="([^"]+)"', page_b).group(1)
+    page_b = client.get(f"/e/{slug}/tips").get_data(as_text=True)
+    src = re.search(r'data-live="tipconn" data-src="([^"]+)"', page_b).group(1)
     assert "Ali" in client.get(src).get_data(as_text=True)
-    assert "Ali" not in bystander.get(src).get_data(as_text=True)
+    assert "Ali" not in member.get(src).get_data(as_text=True)
+
+
+def test_a_socket_joins_only_its_own_personal_room(app, client, make_client, socket_client, slug):
+    """The room comes from the socket's own cookie: another attendee's id in the query string changes nothing."""
+    from barcamp import realtime
+    from tests.test_authz_matrix import rooms_of
+
+    join(client, slug, "Bea")
+    other = make_client()
+    join(other, slug, "Ali")
+    with app.app_context():
+        ids = dict(db.session.execute(select(TipCard.display_name, TipCard.attendee_id)).all())
+        event_id = db.session.scalar(select(Event.id).where(Event.slug == slug))
+    sock = socket_client(client, slug)
+    rooms = rooms_of(sock)
+    assert realtime.personal_room(event_id, ids["Bea"]) in rooms
+    assert realtime.personal_room(event_id, ids["Ali"]) not in rooms
+    forged = app.test_client()
+    with forged.session_transaction() as s:  # a cookie can't be forged (signed), but say it claimed Ali's id elsewhere
+        s["att"] = {str(event_id + 1000): ids["Ali"]}
+    assert not [r for r in rooms_of(socket_client(forged, slug)) if ":a:" in r]
 
 
 def test_background_post_returns_json_and_csrf_is_required(app, client, slug):
