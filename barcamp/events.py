@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from . import realtime, zones
+from . import realtime, rules
 from .database import transaction
 from .errors import wants_json
 from .extensions import db
@@ -107,12 +107,6 @@ def first_timer_count(event: Event) -> int:
 # --- forms ------------------------------------------------------------------
 
 
-def valid_timezone(form, field):
-    """WTForms validator: a known IANA time zone name."""
-    if not zones.is_known(field.data):
-        raise ValidationError(_l("Unknown time zone, e.g. Europe/Berlin."))
-
-
 class CreateEventForm(Form):
     name = StringField(
         _l("Event name"),
@@ -120,8 +114,14 @@ class CreateEventForm(Form):
         filters=[strip],
     )
     hashtag = StringField(_l("Hashtag (optional)"), validators=[Optional(), Length(max=60)])
-    timezone = StringField(_l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), valid_timezone])
-    first_day = DateField(_l("First day"), default=dt.date.today, validators=[DataRequired(_l("Please pick a date."))])
+    timezone = StringField(
+        _l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), rules.rule("event", "timezone")]
+    )
+    first_day = DateField(
+        _l("First day"),
+        default=dt.date.today,
+        validators=[DataRequired(_l("Please pick a date.")), rules.rule("day", "date")],
+    )
 
 
 class JoinForm(Form):

@@ -22,10 +22,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from . import questions_domain as qd
-from . import ratelimits
+from . import ratelimits, rules
 from .api import section
 from .errors import wants_json
 from .extensions import db
@@ -90,7 +90,7 @@ class QuestionSettingsForm(Form):
         _l("Reports that hide a question until reviewed"),
         validators=[
             InputRequired(_l("Please enter a number.")),
-            NumberRange(min=1, max=100, message=_l("Between 1 and 100.")),
+            rules.rule("event", "report_threshold"),
         ],
     )
 

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from . import dates, realtime
+from . import dates, realtime, rules
 from .database import transaction
-from .events import first_timer_count, new_facilitator_link, rotate_facilitator_link, valid_timezone
+from .events import first_timer_count, new_facilitator_link, rotate_facilitator_link
 from .extensions import db
 from .forms import Form, strip
 from .identity import facilitator_required, grant_facilitator
@@ -65,7 +65,7 @@ def delete_day(event: Event, day: Day) -> None:
 def overlapping_slot(day: Day, start: dt.time, end: dt.time, ignore: Slot | None = None) -> Slot | None:
     """The first slot of ``day`` that overlaps [start, end), if any."""
     for slot in day.slots:
-        if slot is not ignore and slot.starts_at < end and start < slot.ends_at:
+        if slot is not ignore and rules.overlaps((slot.starts_at, slot.ends_at), (start, end)):
             return slot
     return None
 
@@ -125,14 +125,14 @@ class RoomForm(Form):
         _l("Capacity (people)"),
         validators=[
             InputRequired(_l("Please enter how many people fit, as a number.")),
-            NumberRange(min=1, max=100000, message=_l("Capacity must be at least 1.")),
+            rules.rule("room", "capacity"),
         ],
     )
     location = StringField(_l("Where is it? (optional)"), filters=[strip], validators=[Optional(), Length(max=120)])
 
 
 class DayForm(Form):
-    date = DateField(_l("Date"), validators=[DataRequired(_l("Please pick a date."))])
+    date = DateField(_l("Date"), validators=[DataRequired(_l("Please pick a date.")), rules.rule("day", "date")])
     label = StringField(_l("Label (optional)"), filters=[strip], validators=[Optional(), Length(max=60)])
 
 
@@ -144,7 +144,7 @@ class SlotForm(Form):
     label = StringField(_l("Label (optional)"), filters=[strip], validators=[Optional(), Length(max=80)])
 
     def validate_ends_at(self, field):
-        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+        if self.starts_at.data and field.data and not rules.ends_after_start(self.starts_at.data, field.data):
             raise ValidationError(_l("The end must be after the start."))
 
 
@@ -155,7 +155,9 @@ class EventForm(Form):
         validators=[DataRequired(_l("Please give the event a name.")), Length(max=120)],
     )
     hashtag = StringField(_l("Hashtag (optional)"), filters=[strip], validators=[Optional(), Length(max=60)])
-    timezone = StringField(_l("Time zone"), filters=[strip], validators=[DataRequired(), valid_timezone])
+    timezone = StringField(
+        _l("Time zone"), filters=[strip], validators=[DataRequired(), rules.rule("event", "timezone")]
+    )
 
 
 # --- views ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from . import rules
 from . import tips_consent as consent
 from . import tips_domain as board
 from .api import section
@@ -55,16 +56,6 @@ def _tag_list(limit: int):
     return check
 
 
-def _web_link(form, field):
-    if field.data and not board.is_web_link(field.data):
-        raise ValidationError(_("Only http:// and https:// links are allowed."))
-
-
-def _no_foreign_scheme(form, field):
-    if field.data and board.has_foreign_scheme(field.data):
-        raise ValidationError(_("Only http:// and https:// links are allowed."))
-
-
 class CardForm(Form):
     display_name = StringField(
         _l("Display name"),
@@ -78,7 +69,7 @@ class CardForm(Form):
     contact = StringField(
         _l("Contact (optional)"),
         filters=[strip],
-        validators=[Optional(), Length(max=200), _no_foreign_scheme],
+        validators=[Optional(), Length(max=200), rules.rule("tip_card", "contact")],
     )
     contact_visibility = SelectField(
         _l("Who may see my contact?"),
@@ -100,7 +91,9 @@ class TipForm(Form):
             Length(min=3, max=500, message=_l("A tip needs 3 to 500 characters.")),
         ],
     )
-    link = StringField(_l("Link (optional)"), filters=[strip], validators=[Optional(), Length(max=500), _web_link])
+    link = StringField(
+        _l("Link (optional)"), filters=[strip], validators=[Optional(), Length(max=500), rules.rule("tip", "link")]
+    )
     tags = StringField(_l("Tags (optional, up to 5)"), validators=[_tag_list(5)])
 
 
@@ -195,7 +188,7 @@ def _tag_arg() -> str:
 
 @bp.app_template_test("web_link")
 def _is_web_link(value) -> bool:
-    return isinstance(value, str) and board.is_web_link(value)
+    return isinstance(value, str) and rules.is_web_link(value)
 
 
 @bp.app_template_test("askable")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +20,6 @@ from .models import Attendee, BoardReport, Event, Tag, Tip, TipCard, TipMark, ca
 
 VISIBILITIES = ("public", "request", "never")
 MARK_KINDS = ("helpful", "saved")
-_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.\-]*:(?!\s)", re.IGNORECASE)
 
 
 class BoardError(Exception):
@@ -43,20 +41,6 @@ def parse_tags(raw: str | None) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
-
-
-def is_web_link(value: str) -> bool:
-    """True for an absolute http(s) URL with a host: the only links the board shows."""
-    try:
-        parts = urlsplit(value.strip())
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in value.strip())
-
-
-def has_foreign_scheme(value: str) -> bool:
-    """True for text like ``javascript:…`` or ``data:…``: a URL that is not http(s)."""
-    return bool(_SCHEME.match(value)) and not is_web_link(value)
 
 
 def announce_board(event_id: int) -> None:

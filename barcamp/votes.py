@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, insert, select
 from wtforms import BooleanField, IntegerField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional
 
-from . import realtime
+from . import realtime, rules
 from .database import transaction
 from .errors import wants_json
 from .extensions import db
@@ -165,7 +165,7 @@ class VotingForm(Form):
     voting_open = BooleanField(_l("Voting is open"))
     vote_budget = IntegerField(
         _l("Votes per person (empty = unlimited)"),
-        validators=[Optional(), NumberRange(min=1, max=100, message=_l("Between 1 and 100, or empty."))],
+        validators=[Optional(), rules.rule("event", "vote_budget")],
     )
     blind_voting = BooleanField(_l("Blind voting: hide tallies from attendees until voting closes"))
 

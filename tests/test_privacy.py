@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from barcamp.extensions import db
-from barcamp.models import Pitch, Question, QuestionVote, Tip, TipCard, TipMark, Vote
+from barcamp.models import Attendee, Pitch, Question, QuestionVote, Tip, TipCard, TipMark, Vote
 from tests.conftest import ROOT, LiveServer, _pg_create, _pg_drop
 from tests.world import build, dump
 
@@ -42,7 +42,18 @@ def full_world(app, **kwargs):
     return world
 
 
-def export(client, slug) -> dict:
+def backup(app, slug) -> dict:
+    """The operator's full backup of an event (``flask --app wsgi backup``), as JSON data."""
+    from barcamp.identity import event_or_404
+    from barcamp.privacy.backup import backup as make
+
+    with app.test_request_context():
+        data = json.loads(json.dumps(make(event_or_404(slug))))
+        db.session.remove()
+    return data
+
+
+def facilitator_download(client, slug) -> dict:
     r = client.get(f"/e/{slug}/facilitate/export.json")
     assert r.status_code == 200 and r.mimetype == "application/json"
     assert "attachment" in r.headers["Content-Disposition"]
@@ -56,7 +67,7 @@ def upload(client, data, **kw):
 
 def canonical(data: dict) -> dict:
     """An export with every id replaced by the row's position, so two servers' exports compare equal."""
-    from barcamp.privacy_data import SOFT_REFS
+    from barcamp.privacy.backup import SOFT_REFS
 
     tables = data["tables"]
     rank = {t: {row["id"]: i for i, row in enumerate(rows)} for t, rows in tables.items() if rows and "id" in rows[0]}
@@ -91,10 +102,10 @@ def other_database(database_url, tmp_path):
 
 def test_export_imports_into_another_server_unchanged(app, other_database):
     from barcamp import create_app
-    from barcamp.privacy_data import plan
+    from barcamp.privacy.backup import plan
 
     world = full_world(app)
-    original = export(world.clients["facilitator"], world.slug)
+    original = backup(app, world.slug)
     assert all(original["tables"][t.name] for t, _c, _p in plan()), "the world should fill every table"
     assert "facilitator_link" not in original["tables"]
 
@@ -107,7 +118,7 @@ def test_export_imports_into_another_server_unchanged(app, other_database):
         assert r.status_code == 302 and r.headers["Location"] == f"/e/{world.slug}/created"
         created = newcomer.get(r.headers["Location"]).get_data(as_text=True)
         assert re.search(r'id="facilitator-link" href="/e/[^/]+/f/[^"]{20,}"', created)
-        copy = export(newcomer, world.slug)
+        copy = backup(elsewhere, world.slug)
         with app.app_context():
             assert canonical(copy) == canonical(original)
         for path in ("", "/grid", "/questions", "/tips", "/projector", "/facilitate"):
@@ -121,12 +132,12 @@ def test_export_imports_into_another_server_unchanged(app, other_database):
 def test_import_on_the_same_server_makes_a_separate_copy(app):
     world = full_world(app)
     fac = world.clients["facilitator"]
-    original = export(fac, world.slug)
+    original = backup(app, world.slug)
     r = upload(fac, original)
     assert r.status_code == 302
     slug = r.headers["Location"].split("/")[2]
     assert slug != world.slug
-    copy = export(fac, slug)
+    copy = backup(app, slug)
     assert copy["tables"]["event"][0]["join_code"] != original["tables"]["event"][0]["join_code"]
     for table, rows in original["tables"].items():
         assert len(copy["tables"][table]) == len(rows), table
@@ -136,7 +147,7 @@ def test_import_on_the_same_server_makes_a_separate_copy(app):
     # the copy's are new, so only the original's authors hold theirs.
     hashes = {r["secret_hash"] for r in original["tables"]["question"]}
     assert hashes and not hashes & {r["secret_hash"] for r in copy["tables"]["question"]}
-    again = export(fac, world.slug)
+    again = backup(app, world.slug)
     assert {**again, "exported_at": None} == {**original, "exported_at": None}  # the original is untouched
 
 
@@ -176,27 +187,27 @@ def _mutations(original: dict) -> dict:
 def test_import_refuses_broken_files_with_a_clear_400_and_stores_nothing(app):
     world = full_world(app)
     fac = world.clients["facilitator"]
-    original = export(fac, world.slug)
+    original = backup(app, world.slug)
     before = dump(app)
     for what, data in {**BROKEN, **_mutations(original)}.items():
         r = upload(fac, data)
         html = r.get_data(as_text=True)
         assert r.status_code == 400, what
-        assert re.search(r'class="error" id="file-error">[^<]*(cannot be imported|not a barcamp export)', html), what
+        assert re.search(r'class="error" id="file-error">[^<]*(cannot be imported|not a barcamp backup)', html), what
         assert dump(app) == before, what
 
 
 def test_import_needs_a_file(client):
     r = client.post("/import", data={})
-    assert r.status_code == 400 and "Please choose an export file." in r.get_data(as_text=True)
+    assert r.status_code == 400 and "Please choose a backup file." in r.get_data(as_text=True)
 
 
 def test_delete_event_removes_all_its_data_and_nothing_else(app):
     from barcamp.models import FacilitatorLink
 
     world = full_world(app)
-    fac, other = world.clients["facilitator"], world.clients["other_facilitator"]
-    mine, theirs = export(fac, world.slug), export(other, world.other_slug)
+    fac = world.clients["facilitator"]
+    mine, theirs = backup(app, world.slug), backup(app, world.other_slug)
     r = fac.post(f"/e/{world.slug}/facilitate/delete", data={"del-confirm": "WRONG1"})
     assert r.status_code == 400 and "not this event&#39;s join code" in r.get_data(as_text=True)
     assert fac.get(f"/e/{world.slug}").status_code == 200
@@ -216,7 +227,7 @@ def test_delete_event_removes_all_its_data_and_nothing_else(app):
         links = select(FacilitatorLink.id).where(FacilitatorLink.event_id == world.ids["event_id"])
         assert db.session.scalars(links).all() == []
         db.session.remove()
-    assert {**export(other, world.other_slug), "exported_at": 0} == {**theirs, "exported_at": 0}
+    assert {**backup(app, world.other_slug), "exported_at": 0} == {**theirs, "exported_at": 0}
 
 
 def test_console_shows_export_delete_and_the_purge_date(app):
@@ -249,7 +260,7 @@ def _counts(app, event_id):
 
 
 def test_purge_deletes_questions_and_tips_only_after_the_retention_period(app):
-    from barcamp.privacy_data import purge_expired
+    from barcamp.privacy.retention import purge_expired
 
     world = full_world(app, first_day=dt.date(2026, 3, 7))
     event_id = world.ids["event_id"]
@@ -262,14 +273,14 @@ def test_purge_deletes_questions_and_tips_only_after_the_retention_period(app):
     assert _counts(app, event_id) == (anonymous, kept)
     with app.app_context():
         counts = purge_expired(30, now=end + dt.timedelta(days=30))
-    assert counts == {"events": 1, "questions": 1, "tips": 1}
+    assert counts == {"events": 1, "questions": 1, "tips": 1, "skipped": 0}
     assert _counts(app, event_id) == ((0, 0, 0, 0), kept)
     assert world.clients["facilitator"].get(f"/e/{world.slug}/tips/moderate").status_code == 200
     assert world.clients["attendee"].get(f"/e/{world.slug}/questions").status_code == 200
 
 
 def test_purge_uses_the_last_day_of_the_event(app):
-    from barcamp.privacy_data import purge_expired
+    from barcamp.privacy.retention import purge_expired
 
     world = build(app, first_day=dt.date(2026, 3, 7))
     assert (
@@ -392,3 +403,94 @@ def test_with_every_log_on_the_logs_name_no_asker(logged_server):
     # Every access line has the same fields apart from time, path, status, size and duration.
     shapes = {re.sub(r'\[[^\]]+\] "(GET|POST) \S+ HTTP/1.1" \d+ \S+ \d+ms', "", line) for line in access}
     assert shapes == {""}, shapes
+
+
+# --- what a facilitator may take away ------------------------------------------------------
+
+
+def test_nothing_a_facilitator_downloads_or_sees_names_who_did_what_or_an_unshared_contact(app):
+    """Votes, upvotes, reports and marks are counts; no contact leaves in a download, and a page
+    shows the facilitator only the contacts anyone on the board may see."""
+    world = full_world(app)
+    slug, c = world.slug, world.clients
+    secret = {"card-display_name": "Nia", "card-contact": "nia-never@example.org", "card-contact_visibility": "never"}
+    assert c["other_facilitator"].post(f"/e/{slug}/tips/card", data=secret).status_code == 302
+    everyone = {
+        "card-display_name": "Pia",
+        "card-contact": "pia-public@example.org",
+        "card-contact_visibility": "public",
+    }
+    assert app.test_client().post(f"/e/{slug}/tips/card", data=everyone).status_code == 302
+    fac = c["facilitator"]
+    with app.app_context():
+        people = {
+            a.id: a.display_name
+            for a in db.session.scalars(select(Attendee).where(Attendee.event_id == world.ids["event_id"]))
+        }
+        votes = db.session.scalar(select(func.count(Vote.id)))
+    downloads = [
+        r for r in app.url_map.iter_rules() if "GET" in r.methods and r.rule.endswith((".json", ".csv", ".ics", ".vcf"))
+    ]
+    seen = 0
+    for rule in downloads:
+        for url in world.urls(rule):
+            r = fac.get(url)
+            if r.status_code != 200 or "attachment" not in r.headers.get("Content-Disposition", "attachment"):
+                continue
+            body = r.get_data(as_text=True)
+            seen += 1
+            for contact in ("nia-never@example.org", "pia-public@example.org", "bea@example.org", "ada@example.org"):
+                assert contact not in body, (url, contact)
+            if r.mimetype == "application/json" and "/tips/" not in url:  # the tips board's own exports are a person's
+                text = json.dumps(json.loads(body))
+                assert '"attendee_id"' not in text and '"voter' not in text and '"reporter' not in text, url
+    assert seen >= 4
+    summary = facilitator_download(fac, slug)
+    assert summary["format"] == "barcamp-summary"
+    assert {"attendee", "vote", "question_vote", "question_report", "tip_mark", "connection"} & set(summary) == set()
+    assert sum(p["votes"] for p in summary["pitches"]) == votes == 2  # counts, and only counts
+    assert summary["questions"][0]["upvotes"] == 1 and summary["questions"][0]["reports"] == 1
+    assert not any(name and name in json.dumps(summary["pitches"]) for name in people.values() if name not in ("Ada",))
+    # Pages: the console, its partials and the board as the facilitator sees them
+    for path in (
+        "/facilitate",
+        "/tips",
+        "/tips/moderate",
+        "/tips/moderate/list",
+        "/live/questionsmod",
+        "/live/pitchqueue",
+    ):
+        html = fac.get(f"/e/{slug}{path}").get_data(as_text=True)
+        assert "nia-never@example.org" not in html and "bea@example.org" not in html, path
+
+
+def test_the_operator_backs_up_an_event_on_the_command_line_and_imports_it(app, database_url, tmp_path):
+    world = full_world(app)
+    env = {**os.environ, "DATABASE_URL": database_url, "BARCAMP_INSTANCE": str(tmp_path)}
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    out = subprocess.run([*flask, "backup", world.slug], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["format"] == "barcamp-event" and data["tables"]["vote"] and data["tables"]["tip_card"]
+    assert "ada@example.org" in out.stdout  # the whole event: this file is for the operator, not a facilitator
+    (tmp_path / "b.json").write_text(out.stdout)
+    imported = subprocess.run(
+        [*flask, "import", str(tmp_path / "b.json")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert re.search(r"Facilitator: http://\S+/f/\S{20,}", imported.stdout)
+
+
+def test_a_backup_too_big_to_import_is_refused_with_a_clear_message(app):
+    from barcamp.privacy import IMPORT_MAX_BYTES
+
+    big = b'{"format": "barcamp-event", "tables": {"pad": "' + b"x" * IMPORT_MAX_BYTES + b'"}}'
+    r = upload(app.test_client(), big)
+    assert r.status_code == 413 and "too big to import" in r.get_data(as_text=True)
+    many = {
+        "format": "barcamp-event",
+        "version": 1,
+        "tables": {"event": [{}], "attendee": [{"id": i} for i in range(100_001)]},
+    }
+    r = upload(app.test_client(), many)
+    assert r.status_code == 400 and "more than 100,000 rows" in r.get_data(as_text=True)

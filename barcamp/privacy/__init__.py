@@ -1,9 +1,12 @@
-"""Data protection: export an event, import it elsewhere, delete it, and purge old anonymous content.
+"""Data protection: what a facilitator may download, the operator's backups, import, deleting an
+event, and the retention purge of old anonymous content.
 
-The rules live in ``privacy_data``. Anonymous questions and tips are purged
-``RETENTION_DAYS`` after an event's last day: by ``flask --app wsgi purge``
-(e.g. from cron) and by a background loop in each server process that runs
-every ``PURGE_INTERVAL`` seconds.
+- ``summary``: the facilitator's download (content and counts; nobody's actions, no contacts).
+- ``backup``: the whole event for moving servers, made only on the command line
+  (``flask --app wsgi backup SLUG``), and the import of such a file (``/import`` or ``flask import``).
+- ``retention``: deleting an event; anonymous questions and tips are purged ``RETENTION_DAYS``
+  after an event's last day, by ``flask --app wsgi purge`` (e.g. from cron) and by a background
+  loop in each server process every ``PURGE_INTERVAL`` seconds.
 """
 
 from __future__ import annotations
@@ -21,17 +24,21 @@ from sqlalchemy.exc import DataError, IntegrityError
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from . import privacy_data as pd
-from .extensions import csrf, db, socketio
-from .forms import Form
-from .identity import event_or_404, facilitator_required, grant_facilitator
-from .models import Event
-from .ratelimits import limiter, per_address
+from ..cli import print_urls
+from ..extensions import csrf, db, socketio
+from ..forms import Form
+from ..identity import event_or_404, facilitator_required, grant_facilitator
+from ..models import Event
+from ..ratelimits import limiter, per_address
+from . import backup as bk
+from . import retention
+from .summary import summary
 
 bp = Blueprint("privacy", __name__, cli_group=None)
 log = logging.getLogger(__name__)
 
-IMPORT_MAX_BYTES = 16 * 1024 * 1024  # a large event's export; every other request stays under MAX_CONTENT_LENGTH
+# A large event's backup is 2-3 MB; every other request stays under MAX_CONTENT_LENGTH (256 KB).
+IMPORT_MAX_BYTES = 8 * 1024 * 1024
 
 
 class DeleteForm(Form):
@@ -41,13 +48,14 @@ class DeleteForm(Form):
 
 
 class ImportForm(Form):
-    file = FileField(_l("Export file (.json)"), validators=[FileRequired(_l("Please choose an export file."))])
+    file = FileField(_l("Backup file (.json)"), validators=[FileRequired(_l("Please choose a backup file."))])
 
 
 @bp.app_context_processor
 def _console_helpers():
     def purge_on(event: Event):
-        return format_date(pd.purge_date(event, current_app.config["RETENTION_DAYS"]), "long")
+        when = retention.purge_date(event, current_app.config["RETENTION_DAYS"])
+        return format_date(when, "long") if when else "–"
 
     return {"privacy_delete_form": lambda: DeleteForm(prefix="del", formdata=None), "privacy_purge_on": purge_on}
 
@@ -55,8 +63,8 @@ def _console_helpers():
 @bp.get("/e/<slug>/facilitate/export.json")
 @facilitator_required
 def export(event):
-    """Download the whole event as JSON."""
-    body = json.dumps(pd.export_event(event), ensure_ascii=False, indent=1)
+    """Download the event's content with counts (never who did what, never a contact)."""
+    body = json.dumps(summary(event), ensure_ascii=False, indent=1)
     return current_app.response_class(
         body,
         mimetype="application/json",
@@ -71,7 +79,7 @@ def export(event):
 @facilitator_required
 def delete(event):
     """Delete the event and all its data, after typing its join code."""
-    from .setup import render_console
+    from ..setup import render_console
 
     form = DeleteForm(prefix="del")
     if form.validate() and form.confirm.data.strip().upper() != event.join_code:
@@ -79,7 +87,7 @@ def delete(event):
     if form.errors:
         return render_console(event, 400, privacy_delete=form)
     slug_id = str(event.id)
-    pd.delete_event(event)
+    retention.delete_event(event)
     for key in ("att", "fac"):
         session[key] = {k: v for k, v in session.get(key, {}).items() if k != slug_id}
     flash(_("The event and all its data were deleted."), "success")
@@ -90,7 +98,7 @@ def delete(event):
 @limiter.limit("10/hour", methods=["POST"], key_func=per_address)
 @csrf.exempt  # checked below, once the larger upload limit applies
 def import_event():
-    """Create a new event from an export file; this browser becomes its facilitator."""
+    """Create a new event from a backup file; this browser becomes its facilitator."""
     if request.method == "POST":
         request.max_content_length = IMPORT_MAX_BYTES
         if current_app.config["WTF_CSRF_ENABLED"]:
@@ -99,10 +107,10 @@ def import_event():
     if form.validate_on_submit():
         try:
             data = json.loads(form.file.data.read().decode("utf-8"))
-            event, key = pd.import_event(data)
+            event, key = bk.import_event(data)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            form.file.errors.append(_("This file is not a barcamp export (it is not valid JSON)."))
-        except pd.ImportProblem as exc:
+            form.file.errors.append(_("This file is not a barcamp backup (it is not valid JSON)."))
+        except bk.ImportProblem as exc:
             form.file.errors.append(_("This file cannot be imported: %(reason)s", reason=str(exc)))
         except (IntegrityError, DataError):  # e.g. two cards for one attendee: the database says no
             form.file.errors.append(_("This file cannot be imported: some of its rows contradict each other."))
@@ -113,12 +121,20 @@ def import_event():
     return render_template("privacy/import.html", form=form), 400 if form.errors else 200
 
 
+@bp.errorhandler(413)
+def import_too_big(exc):
+    """A backup larger than the import takes: say so on the import page."""
+    form = ImportForm(formdata=None)
+    form.file.errors = [_("This file is too big to import here (at most %(mb)s MB).", mb=IMPORT_MAX_BYTES >> 20)]
+    return render_template("privacy/import.html", form=form), 413
+
+
 # --- retention ----------------------------------------------------------------
 
 
 def purge() -> dict[str, int]:
     """Purge anonymous questions and tips of events past the retention period."""
-    return pd.purge_expired(current_app.config["RETENTION_DAYS"])
+    return retention.purge_expired(current_app.config["RETENTION_DAYS"])
 
 
 @bp.cli.command("purge")
@@ -128,21 +144,19 @@ def purge_command():
     click.echo(f"Purged {counts['questions']} questions and {counts['tips']} tips of {counts['events']} events.")
 
 
-@bp.cli.command("export")
+@bp.cli.command("backup")
 @click.argument("slug")
-def export_command(slug):
-    """Print an event's export (JSON) to stdout."""
-    click.echo(json.dumps(pd.export_event(event_or_404(slug)), ensure_ascii=False, indent=1))
+def backup_command(slug):
+    """Print the whole event (JSON) to stdout: who voted, every contact. For the operator only."""
+    click.echo(json.dumps(bk.backup(event_or_404(slug)), ensure_ascii=False, indent=1))
 
 
 @bp.cli.command("import")
 @click.argument("file", type=click.File("rb"))
 def import_command(file):
-    """Create an event from an export file and print its facilitator URL."""
-    from .cli import print_urls
-
+    """Create an event from a backup file and print its facilitator URL."""
     try:
-        event, key = pd.import_event(json.loads(file.read().decode("utf-8")))
+        event, key = bk.import_event(json.loads(file.read().decode("utf-8")))
     except (ValueError, RecursionError) as exc:
         raise click.ClickException(str(exc)) from exc
     print_urls(event, key, heading="Imported")
