@@ -83,6 +83,8 @@ def ical(grid: Grid, pitch_ids: set[int] | None = None, title: str | None = None
             cal.add_component(item)
     if grid.days:
         first, last = grid.days[0][0].date, grid.days[-1][0].date
+        # Dates are checked (rules.py), but an old row may lie at the end of the calendar.
+        first, last = max(first, dt.date(1, 1, 2)), min(last, dt.date(9999, 12, 29))
         cal.add_missing_timezones(first - dt.timedelta(days=1), last + dt.timedelta(days=2))
     return cal.to_ical()
 

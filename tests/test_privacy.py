@@ -494,3 +494,37 @@ def test_a_backup_too_big_to_import_is_refused_with_a_clear_message(app):
     }
     r = upload(app.test_client(), many)
     assert r.status_code == 400 and "more than 100,000 rows" in r.get_data(as_text=True)
+
+
+# --- dates far away --------------------------------------------------------------------------
+
+
+def test_a_far_future_day_is_refused_everywhere_and_an_old_one_never_stops_the_purge(app, database_url, tmp_path):
+    from barcamp.models import Day, Event
+    from barcamp.privacy.retention import purge_expired
+
+    world = build(app, first_day=dt.date(2020, 5, 1))  # long past retention: its question is due
+    fac = world.clients["facilitator"]
+    r = fac.post(f"/e/{world.slug}/facilitate/days", data={"day-date": "9999-12-31"})
+    assert r.status_code == 400 and "between 2000 and 2099" in r.get_data(as_text=True)
+    r = app.test_client().post("/", data={"new-name": "Far", "new-timezone": "UTC", "new-first_day": "9999-12-31"})
+    assert r.status_code == 400 and "between 2000 and 2099" in r.get_data(as_text=True)
+    data = backup(app, world.slug)
+    data["tables"]["day"][0]["date"] = "9999-12-31"
+    r = upload(fac, data)
+    assert r.status_code == 400 and "day.date is not allowed" in r.get_data(as_text=True)
+    # A row stored before dates were checked: the purge skips it and goes on with the others.
+    with app.app_context():
+        other_id = db.session.scalar(select(Event.id).where(Event.slug == world.other_slug))
+        db.session.add(Day(event_id=other_id, date=dt.date(9999, 12, 31)))
+        db.session.commit()
+        counts = purge_expired(30)
+    assert counts["skipped"] == 1 and counts["questions"] >= 1
+    other_fac = world.clients["other_facilitator"]
+    assert other_fac.get(f"/e/{world.other_slug}/facilitate").status_code == 200
+    assert app.test_client().get(f"/e/{world.other_slug}/grid.ics").status_code == 200
+    env = {**os.environ, "DATABASE_URL": database_url, "BARCAMP_INSTANCE": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "purge"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
