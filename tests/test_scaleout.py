@@ -211,3 +211,40 @@ def test_sample_nginx_config_keeps_each_phone_on_one_process_for_polling_and_web
     assert r.status_code == 200 and r.json()["voted"] is True
     assert db_votes(url, pitch_id) == 2
     assert all(at is not None for at in seen)
+
+
+def test_scaled_out_nothing_about_who_asks_or_votes_reaches_redis(tmp_path):
+    """Rate limits on, every log on, Redis as the message queue: the server keeps no key in Redis,
+    so its keys (and their expiry times) can't be matched to browsers, votes or questions."""
+    import redis
+
+    try:
+        store = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
+        store.ping()
+    except redis.RedisError as exc:
+        need(f"Redis is not reachable ({exc.__class__.__name__})")
+    env = {
+        "REDIS_URL": REDIS_URL,
+        "SOCKETIO_CHANNEL": f"barcamp-test-{uuid.uuid4().hex[:8]}",
+        "RATELIMIT_ENABLED": "1",
+        "ACCESS_LOG": "-",
+        "LOG_LEVEL": "debug",
+    }
+    server = LiveServer(f"sqlite:///{tmp_path / 'keys.db'}", tmp_path, env)
+    server.migrate()
+    server.start()
+    before = set(store.keys("*"))
+    try:
+        slug, _fac = server.create_event("Keys Camp")
+        pitch = new_pitch(server, slug, "Keys")
+        for i in range(8):
+            phone = Browserless(server.url)
+            phone.open(f"/e/{slug}")
+            assert phone.post(f"/e/{slug}/pitches/{pitch}/vote", {"on": "1"}).status_code == 200
+            assert phone.post(f"/e/{slug}/questions", {"text": f"Who asked question {i}?"}).status_code == 200
+        questions = requests.get(f"{server.url}/api/v1/events/{slug}", timeout=5).json()["questions"]
+        assert len(questions) == 8
+        phone.post(f"/e/{slug}/questions/{questions[0]['id']}/vote", {"on": "1"})
+    finally:
+        server.close()
+    assert set(store.keys("*")) - before == set()
