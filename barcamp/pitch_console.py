@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from wtforms import SelectField
 
@@ -72,6 +73,19 @@ def move_spotlight(event: Event, step: int = 0, pitch_id: int | None = None) -> 
     return db.session.get(Pitch, target) if target else None
 
 
+@transaction
+def settle_held(event: Event, approve: bool) -> int:
+    """Approve (to the list) or hide every pitch waiting for approval; returns how many."""
+    held = db.session.scalars(select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "pending")).all()
+    for pitch in held:
+        pitch.status = "active" if approve else "hidden"
+    if held:
+        realtime.changed(event.id, "pitches")
+        realtime.changed(event.id, "spotlight")
+        realtime.changed(event.id, "pitchqueue", facilitators_only=True)
+    return len(held)
+
+
 # --- forms ------------------------------------------------------------------
 
 
@@ -98,6 +112,22 @@ def hide(event, pitch_id):
     set_status(pitch, "active" if request.form.get("restore") else "hidden")
     if wants_json():
         return {"ok": True, "status": pitch.status}
+    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
+
+
+@bp.post("/e/<slug>/pitches/held")
+@facilitator_required
+def held(event):
+    """Approve or hide, in one tap, every pitch held while many arrived at once."""
+    approve = request.form.get("decision") == "approve"
+    n = settle_held(event, approve)
+    if approve:
+        message = ngettext("%(num)d pitch is on the list.", "%(num)d pitches are on the list.", n)
+    else:
+        message = ngettext("%(num)d pitch hidden.", "%(num)d pitches hidden.", n)
+    if wants_json():
+        return {"ok": True, "message": message, "count": n}
+    flash(message, "success")
     return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
 
 
@@ -143,9 +173,16 @@ def spotlight_partial(event: Event) -> str:
 @partial("pitchqueue", facilitators=True)
 def queue_partial(event: Event) -> str:
     """The facilitator's queue with live tallies (also while voting is blind)."""
-    hidden = db.session.scalars(
-        select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "hidden").order_by(Pitch.id)
-    ).all()
+    def with_status(status):
+        return db.session.scalars(
+            select(Pitch).where(Pitch.event_id == event.id, Pitch.status == status).order_by(Pitch.id)
+        ).all()
+
     return render_template(
-        "pitches/_queue.html", event=event, pitches=queue(event), hidden=hidden, counts=interest_counts(event.id)
+        "pitches/_queue.html",
+        event=event,
+        pitches=queue(event),
+        held=with_status("pending"),
+        hidden=with_status("hidden"),
+        counts=interest_counts(event.id),
     )

@@ -18,7 +18,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
@@ -306,6 +306,22 @@ def moderate(event, question_id):
     if wants_json():
         return {"ok": True, "status": question.status, "answered": question.answered, "pinned": question.pinned}
     return redirect(_wall_url(event, question))
+
+
+@bp.post("/e/<slug>/questions/held")
+@facilitator_required
+def held(event):
+    """Approve or hide every question waiting for approval, in one tap (a flood, or pre-moderation)."""
+    approve = request.form.get("decision") == "approve"
+    n = qd.settle_pending(event, approve)
+    if approve:
+        message = ngettext("%(num)d question is on the wall.", "%(num)d questions are on the wall.", n)
+    else:
+        message = ngettext("%(num)d question hidden.", "%(num)d questions hidden.", n)
+    if wants_json():
+        return {"ok": True, "message": message, "count": n}
+    flash(message, "success")
+    return redirect(url_for("setup.console", slug=event.slug) + "#questions")
 
 
 @bp.post("/e/<slug>/facilitate/questions")

@@ -174,6 +174,19 @@ def moderate(question: Question, action: str) -> None:
     announce(question.event_id, public=was_public or question.status == "visible")
 
 
+@transaction
+def settle_pending(event: Event, approve: bool) -> int:
+    """Approve or hide every question waiting for approval, in one go; returns how many."""
+    n = db.session.execute(
+        update(Question)
+        .where(Question.event_id == event.id, Question.status == "pending")
+        .values(status="visible" if approve else "hidden")
+    ).rowcount
+    if n:
+        announce(event.id, public=approve)
+    return n
+
+
 def pitch_title(text: str, limit: int = 120) -> str:
     """A pitch title from a question's text: whole words, at most ``limit`` characters."""
     text = " ".join(text.split())

@@ -59,6 +59,7 @@ ACCESS = {
     "POST pitches.withdraw": AUTHOR_OR_FAC,
     "POST pitches.hide": FAC,
     "POST pitches.merge": FAC,
+    "POST pitches.held": FAC,
     "POST pitches.spotlight": FAC,
     "POST votes.vote": ANY,
     "GET votes.mine": ANY,
@@ -85,6 +86,7 @@ ACCESS = {
     "POST questions.promote": FAC,  # attendees too, but only once enough people upvoted (not in this world)
     "POST questions.moderate": FAC,
     "POST questions.settings": FAC,
+    "POST questions.held": FAC,
     # tips board
     "GET tips.board": ANY,
     "GET tips.board_json": ANY,

@@ -152,9 +152,9 @@ def test_votes_on_both_processes_coalesce_and_every_phone_ends_on_the_database_c
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def nginx_config(a: LiveServer, b: LiveServer, port: int, redirect_port: int) -> str:
-    """deploy/nginx.conf pointed at the test's processes, plain HTTP on free ports."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
+def nginx_config(a: LiveServer, b: LiveServer, port: int, redirect_port: int, logs: Path) -> str:
+    """deploy/nginx.conf pointed at the test's processes, plain HTTP on free ports, logs in ``logs``."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text().replace("/var/log/nginx/", f"{logs}/")
     assert "ip_hash;" in text
     text = text.replace("127.0.0.1:8001", f"127.0.0.1:{a.port}").replace("127.0.0.1:8002", f"127.0.0.1:{b.port}")
     text = text.replace("listen 80;", f"listen 127.0.0.1:{redirect_port};")
@@ -172,7 +172,7 @@ def nginx(cluster, tmp_path):
     port = free_port()
     (tmp_path / "logs").mkdir()
     conf = tmp_path / "nginx.conf"
-    conf.write_text(nginx_config(a, b, port, free_port()))
+    conf.write_text(nginx_config(a, b, port, free_port(), tmp_path / "logs"))
     globals_ = f"daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/logs/error.log;"
     cmd = [NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", globals_]
     check = subprocess.run([*cmd, "-t"], capture_output=True, text=True)
@@ -186,13 +186,14 @@ def nginx(cluster, tmp_path):
                 break
         except requests.RequestException:
             time.sleep(0.1)
-    yield url
+    yield url, tmp_path / "logs" / "barcamp.log"
     proc.terminate()
     proc.wait(10)
 
 
 def test_sample_nginx_config_keeps_each_phone_on_one_process_for_polling_and_websockets(cluster, nginx):
     a, b, url = cluster
+    nginx, log = nginx
     slug, _fac = a.create_event("Behind nginx")
     pitch_id = new_pitch(b, slug, "Sticky sessions")
     # Long-polling sends many requests per session: they only work if all reach one process.
@@ -211,6 +212,15 @@ def test_sample_nginx_config_keeps_each_phone_on_one_process_for_polling_and_web
     assert r.status_code == 200 and r.json()["voted"] is True
     assert db_votes(url, pitch_id) == 2
     assert all(at is not None for at in seen)
+    # nginx's own log names nobody either: no address or user agent, no question-wall line.
+    voter.http.headers["User-Agent"] = "NginxPhone/1.0 (unique)"
+    assert voter.post(f"/e/{slug}/questions", {"text": "Asked through nginx?"}).status_code == 200
+    deadline = time.monotonic() + 5
+    while "/pitches/" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = log.read_text()
+    assert f"/e/{slug}/pitches/{pitch_id}/vote" in text
+    assert "/questions" not in text and "127.0.0.1" not in text and "NginxPhone" not in text and "?" not in text
 
 
 def test_scaled_out_nothing_about_who_asks_or_votes_reaches_redis(tmp_path):

@@ -763,3 +763,32 @@ def test_a_new_phones_first_taps_sent_at_once_make_one_attendee(live_server, pho
         p["votes"] for p in requests.get(f"{live_server.url}/api/v1/events/{slug}", timeout=5).json()["pitches"]
     )
     assert votes == 2
+
+
+def test_a_flood_of_new_pitches_and_questions_waits_for_approval_and_one_tap_settles_it(app, facilitator):
+    fac, slug = facilitator
+    app.config["FLOOD_PER_MINUTE"] = 5
+    form = {"level": "everyone", "format": "talk", "language": "en"}
+    for i in range(8):
+        phone = app.test_client()
+        phone.get(f"/e/{slug}")
+        r = phone.post(f"/e/{slug}/pitch", data={"title": f"Flood {i}", **form}, headers={"Accept": "application/json"})
+        assert r.status_code == 200
+        if i >= 5:
+            assert "waits for a facilitator" in r.get_json()["message"]
+        phone.post(f"/e/{slug}/questions", data={"text": f"Flood question {i}?"})
+    listed = app.test_client().get(f"/api/v1/events/{slug}").get_json()
+    assert sorted(p["title"] for p in listed["pitches"]) == [f"Flood {i}" for i in range(5)]
+    assert len(listed["questions"]) == 5
+    queue = fac.get(f"/e/{slug}/live/pitchqueue").get_data(as_text=True)
+    assert "3 pitches wait for your approval" in queue and "Flood 7" in queue
+    assert "3 waiting for approval." in fac.get(f"/e/{slug}/facilitate").get_data(as_text=True)
+
+    assert fac.post(f"/e/{slug}/pitches/held", data={"decision": "approve"}).status_code == 302
+    assert fac.post(f"/e/{slug}/questions/held", data={"decision": "hide"}).status_code == 302
+    listed = app.test_client().get(f"/api/v1/events/{slug}").get_json()
+    assert len(listed["pitches"]) == 8 and len(listed["questions"]) == 5
+    # A facilitator pitching for many people at once is no flood.
+    for i in range(8):
+        fac.post(f"/e/{slug}/pitch", data={"title": f"For someone {i}", **form})
+    assert len(app.test_client().get(f"/api/v1/events/{slug}").get_json()["pitches"]) == 16
