@@ -173,6 +173,7 @@ def spotlight_partial(event: Event) -> str:
 @partial("pitchqueue", facilitators=True)
 def queue_partial(event: Event) -> str:
     """The facilitator's queue with live tallies (also while voting is blind)."""
+
     def with_status(status):
         return db.session.scalars(
             select(Pitch).where(Pitch.event_id == event.id, Pitch.status == status).order_by(Pitch.id)

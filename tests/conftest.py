@@ -254,18 +254,18 @@ class LiveServer:
 
     def create_event(self, name="Live Barcamp") -> tuple[str, str]:
         """Create an event through the / form; return (slug, facilitator URL)."""
-        s = requests.Session()
-        html = s.get(self.url + "/").text
-        token = re.search(r'name="new-csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        r = s.post(
-            self.url + "/",
-            data={
-                "new-csrf_token": token,
-                "new-name": name,
-                "new-timezone": "Europe/Berlin",
-                "new-first_day": SOON,
-            },
-        )
+        with requests.Session() as s:
+            html = s.get(self.url + "/").text
+            token = re.search(r'name="new-csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+            r = s.post(
+                self.url + "/",
+                data={
+                    "new-csrf_token": token,
+                    "new-name": name,
+                    "new-timezone": "Europe/Berlin",
+                    "new-first_day": SOON,
+                },
+            )
         assert r.status_code == 200, r.text[:500]
         slug = re.search(r"/e/([^/]+)/created", r.url).group(1)
         fac = re.search(r'id="facilitator-link" href="([^"]+)"', r.text).group(1)

@@ -110,7 +110,7 @@ def test_room_form_errors_are_shown_and_input_kept(facilitator):
     r = c.post(f"/e/{slug}/facilitate/rooms", data={"room-name": "", "room-capacity": "0", "room-location": "Upstairs"})
     assert r.status_code == 400
     html = r.get_data(as_text=True)
-    assert "Please name the room." in html and "Capacity must be at least 1." in html
+    assert "Please name the room." in html and "Capacity must be between 1 and 100,000." in html
     assert 'value="Upstairs"' in html
     r = c.post(f"/e/{slug}/facilitate/rooms", data={"room-name": "Aula", "room-capacity": "lots"})
     html = r.get_data(as_text=True)

@@ -390,6 +390,8 @@ def test_with_every_log_on_the_logs_name_no_asker(logged_server):
     assert phones[4].post(f"/e/{slug}/questions/{own}/vote", data={"on": "1"}).status_code in (302, 404)
     time.sleep(0.5)
 
+    for phone in phones:
+        phone.http.close()
     log = Path(logged_server.log.name).read_text()
     access = [line for line in log.splitlines() if '"GET ' in line or '"POST ' in line]
     assert len(access) > 30  # the access log is on
