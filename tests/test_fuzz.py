@@ -6,7 +6,6 @@ afterwards the pages still render and no row ties two events together.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -22,7 +21,7 @@ from werkzeug.routing import RoutingException
 from barcamp.extensions import db
 from tests.conftest import fresh_app
 from tests.test_authz_matrix import ACCESS
-from tests.world import build, cross_event_links, dump
+from tests.world import build, cross_event_links, dump, post_file
 
 # The same examples on every CI run; explore more locally: FUZZ_RANDOM=1 FUZZ_EXAMPLES=500 pytest tests/test_fuzz.py
 FUZZ = settings(
@@ -197,7 +196,7 @@ def test_import_of_mangled_exports_is_refused_or_renders(fuzz_app):
         rows = mangled["tables"][table]
         row = rows[data.draw(st.integers(0, len(rows) - 1))]
         row[data.draw(st.sampled_from(sorted(row)))] = value
-        r = fac.post("/import", data={"file": (io.BytesIO(json.dumps(mangled).encode()), "x.json")})
+        r = post_file(fac, "/import", json.dumps(mangled).encode(), "x.json")
         assert r.status_code in (302, 400), r.status_code
         if r.status_code == 302:
             slug = r.headers["Location"].split("/")[2]

@@ -10,11 +10,14 @@ Works with Flask test clients, or with ``LiveClient`` against a live server.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 
 import requests
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from barcamp.events import create_event, new_facilitator_link
 from barcamp.extensions import db
@@ -85,6 +88,16 @@ class World:
 
             urls.append(ARG.sub(fill, rule.rule))
         return urls
+
+
+def post_file(client, url: str, body: bytes, filename: str = "event.json", **kw):
+    """POST one file as multipart from memory. (The test client's own encoder spools a body over
+    500 KB to a temporary file it never closes; the garbage collector's warning then fails
+    whichever test is running when it comes.)"""
+    boundary, data = encode_multipart(
+        {"file": FileStorage(io.BytesIO(body), filename, content_type="application/json")}
+    )
+    return client.post(url, data=data, content_type=f"multipart/form-data; boundary={boundary}", **kw)
 
 
 def rule_urls(rule, values: dict[str, list]) -> list[str]:
