@@ -7,10 +7,9 @@ from pathlib import Path
 from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from barcamp.core.extensions import babel, csrf, db, migrate, socketio
+from barcamp.core.ratelimits import limiter
 from config import Config
-
-from .extensions import babel, csrf, db, migrate, socketio
-from .ratelimits import limiter
 
 
 def select_locale() -> str:
@@ -25,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     # Socket handlers must be registered before socketio.init_app binds the server.
-    from . import security, sockets  # noqa: F401
+    from barcamp.core import security, sockets  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
@@ -49,32 +48,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         n = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
-    from . import (
-        api,
-        cli,
-        dates,
-        errors,
-        events,
-        grid,
-        identity,
-        partials,
-        pitch_console,  # adds the console's views to pitches.bp: before it is registered
-        pitches,
-        questions,
-        security,
-        setup,
-        tips,
-        votes,
-    )
+    from barcamp import cli
+    from barcamp.console import views as setup
+    from barcamp.core import api, dates, errors, identity, partials, security
+    from barcamp.events import views as events
+    from barcamp.grid import views as grid
+    from barcamp.pitches import console as pitch_console
+    from barcamp.pitches import views as pitches
+    from barcamp.pitches import votes
+    from barcamp.questions import views as questions
+    from barcamp.tips import views as tips
 
     for module in (events, setup, partials, api, pitches, votes, grid, questions, tips):
         app.register_blueprint(module.bp)
-    from . import privacy
+    from barcamp import privacy
 
     app.register_blueprint(privacy.bp)
     errors.init_app(app)
     security.init_app(app)
-    from . import assets
+    from barcamp.core import assets
 
     assets.init_app(app)  # gzip, cached and fingerprinted static files
     cli.init_app(app)
@@ -84,7 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask_babel import get_locale
     from flask_babel import lazy_gettext as _l
 
-    from .identity import is_facilitator
+    from barcamp.core.identity import is_facilitator
 
     tabs = [("grid.attendee", _l("Grid")), ("questions.wall", _l("Questions")), ("tips.board", _l("Tips"))]
 

@@ -39,8 +39,8 @@ def init_app(app) -> None:
     @click.option("--timezone", default="Europe/Berlin")
     def create(name, hashtag, timezone):
         """Create an event and print its attendee and facilitator URLs."""
-        from . import zones
-        from .events import create_event
+        from barcamp.core import zones
+        from barcamp.events.views import create_event
 
         if not zones.is_known(timezone):
             raise click.BadParameter(f"unknown time zone {timezone!r}, e.g. Europe/Berlin", param_hint="--timezone")
@@ -50,7 +50,7 @@ def init_app(app) -> None:
     @app.cli.command()
     def demo():
         """Load (or reload) the demo event with realistic data."""
-        from .demo import load_demo
+        from barcamp.demo import load_demo
 
         upgrade()
         print_urls(*load_demo(), heading="Demo event")

@@ -19,9 +19,9 @@ import sys
 import time
 from multiprocessing.sharedctypes import RawArray
 
-from . import phones, report, storm
-from .server import Servers
-from .wire import HttpError, cookie_header, http
+from bench import phones, report, storm
+from bench.server import Servers
+from bench.wire import HttpError, cookie_header, http
 
 SETUP_PITCHES = [
     ("Barrierefreiheit im Web", "everyone", "discussion", "de"),

@@ -23,7 +23,7 @@ import re
 import resource
 import time
 
-from .wire import HttpError, connect, cookie_header, event_of, http
+from bench.wire import HttpError, connect, cookie_header, event_of, http
 
 HIST_MS = 10_000  # 1 ms buckets up to 10 s; the last bucket collects everything later
 LATE = 1.0  # seconds: a vote later than this on a client counts against that client's p99

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .phones import HIST_MS
+from bench.phones import HIST_MS
 
 TARGET_P99_MS = 1000
 

@@ -18,8 +18,8 @@ import random
 import resource
 import time
 
-from .phones import raise_nofile
-from .wire import HttpError, http
+from bench.phones import raise_nofile
+from bench.wire import HttpError, http
 
 TOPICS = [
     "Kaffee-Automatisierung mit dem Raspberry Pi",

@@ -94,8 +94,9 @@ def database_url(tmp_path_factory):
 @contextlib.contextmanager
 def fresh_app(database_url: str):
     """The app on a clean schema (for fixtures of any scope)."""
-    from barcamp import create_app, ratelimits, realtime
-    from barcamp.extensions import db
+    from barcamp import create_app
+    from barcamp.core import ratelimits, realtime
+    from barcamp.core.extensions import db
 
     app = create_app(
         {
@@ -140,7 +141,7 @@ def make_client(app):
 @pytest.fixture
 def socket_client(app):
     """A factory: a Socket.IO test client that shares the cookies of an HTTP test client."""
-    from barcamp.extensions import socketio
+    from barcamp.core.extensions import socketio
 
     clients = []
 
@@ -159,7 +160,7 @@ def socket_client(app):
 @pytest.fixture
 def event_factory(app):
     """Create events through the domain function; returns (event, facilitator key)."""
-    from barcamp.events import create_event
+    from barcamp.events.views import create_event
 
     def make(name="Barcamp Test", **kwargs):
         with app.app_context():

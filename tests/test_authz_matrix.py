@@ -155,7 +155,7 @@ def matrix_app(database_url):
 
 
 def test_every_route_is_classified(matrix_app):
-    from barcamp.partials import _renderers
+    from barcamp.core.partials import _renderers
 
     routes = set(_routes(matrix_app))
     assert sorted(routes - set(ACCESS)) == [], "new routes: add them to ACCESS in tests/test_authz_matrix.py"
@@ -208,7 +208,7 @@ def test_route_allows_only_its_roles(matrix_app, key, partial):
 
 
 def rooms_of(sc) -> set[str]:
-    from barcamp.extensions import socketio
+    from barcamp.core.extensions import socketio
 
     manager = socketio.server.manager
     return set(manager.get_rooms(manager.sid_from_eio_sid(sc.eio_sid, "/"), "/"))
@@ -216,8 +216,8 @@ def rooms_of(sc) -> set[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_socket_joins_facilitator_room_only_as_facilitator(matrix_app, role):
-    from barcamp import realtime
-    from barcamp.extensions import socketio
+    from barcamp.core import realtime
+    from barcamp.core.extensions import socketio
 
     world = build(matrix_app)
     sc = socketio.test_client(matrix_app, flask_test_client=world.clients[role], query_string=f"event={world.slug}")
@@ -234,8 +234,8 @@ def test_socket_joins_facilitator_room_only_as_facilitator(matrix_app, role):
 
 
 def test_rotated_link_leaves_facilitator_room_and_cannot_rejoin(matrix_app):
-    from barcamp import realtime
-    from barcamp.extensions import socketio
+    from barcamp.core import realtime
+    from barcamp.core.extensions import socketio
 
     world = build(matrix_app)
     slug = world.slug

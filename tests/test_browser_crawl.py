@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from barcamp import create_app
-from barcamp.setup import PROJECTOR_MODES
+from barcamp.console.views import PROJECTOR_MODES
 from tests.conftest import PHONE, PROJECTOR, ROOT
 from tests.world import ARG, LiveClient, rule_urls
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from barcamp.extensions import db
+from barcamp.core.extensions import db
 from barcamp.models import Attendee, Event, Pitch, Placement, Room, Slot, Vote
 from tests.conftest import LateAnswer
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from barcamp.setup import PROJECTOR_MODES
+from barcamp.console.views import PROJECTOR_MODES
 from tests.world import LiveClient
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,7 @@ def live_app(live_server):
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": live_server.env["DATABASE_URL"], "SERVER_NAME": "barcamp.test"})
     yield app
-    from barcamp.extensions import db
+    from barcamp.core.extensions import db
 
     with app.app_context():
         db.session.remove()

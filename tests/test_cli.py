@@ -78,8 +78,8 @@ def test_demo_loads_two_days_five_rooms_six_slots(tmp_path):
     again = flask("demo", db_url=url, tmp=tmp_path)  # reloading replaces it
     assert again.returncode == 0, again.stderr
     from barcamp import create_app
-    from barcamp.api import snapshot
-    from barcamp.identity import event_or_404
+    from barcamp.core.api import snapshot
+    from barcamp.core.identity import event_or_404
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": "x"})
     with app.app_context():

@@ -22,9 +22,9 @@ from flask import request, request_started
 from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
 
-from barcamp.extensions import db
+from barcamp.console.views import PROJECTOR_MODES
+from barcamp.core.extensions import db
 from barcamp.models import Day, Event, FacilitatorLink, Pitch, Placement, Question, Room, Slot, TipCard
-from barcamp.setup import PROJECTOR_MODES
 from tests.conftest import ROOT, fresh_app
 from tests.world import ARG, ok, rule_urls
 
@@ -348,7 +348,7 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
     _page(projector, f"/e/{slug}/projector")  # the crawl reports it if it fails
     assert set(clients) == set(ROLES)
 
-    from barcamp.partials import _renderers
+    from barcamp.core.partials import _renderers
 
     rows = _pitch_kinds(camp)
     pitches = one_of_each(rows, lambda r: r[1:])  # each status, level, placed or not

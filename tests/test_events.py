@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from barcamp.extensions import db
+from barcamp.core.extensions import db
 from barcamp.models import Event, Room
 from tests.conftest import SOON
 

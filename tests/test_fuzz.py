@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RoutingException
 
-from barcamp.extensions import db
+from barcamp.core.extensions import db
 from tests.conftest import fresh_app
 from tests.test_authz_matrix import ACCESS
 from tests.world import build, cross_event_links, dump, post_file
@@ -136,7 +136,7 @@ def check_consistent(app, world):
     for path in ("", "/grid", "/questions", "/tips", "/projector", "/facilitate", "/tips/moderate"):
         assert fac.get(f"/e/{world.slug}{path}").status_code == 200, path
         assert world.clients["anonymous"].get(f"/api/v1/events/{world.slug}").status_code == 200
-    from barcamp.partials import _renderers
+    from barcamp.core.partials import _renderers
 
     for name in _renderers:
         assert fac.get(f"/e/{world.slug}/live/{name}").status_code == 200, name
@@ -178,7 +178,7 @@ def test_import_of_mangled_exports_is_refused_or_renders(fuzz_app):
     """Any change to a real export either imports into an event whose pages all work, or is a clean 400."""
     world = build(fuzz_app)
     fac = world.clients["facilitator"]
-    from barcamp.identity import event_or_404
+    from barcamp.core.identity import event_or_404
     from barcamp.privacy.backup import backup
 
     with fuzz_app.test_request_context():
@@ -221,8 +221,8 @@ def test_socket_connect_with_malformed_query_or_auth_joins_no_wrong_room(fuzz_ap
 
     from sqlalchemy import select
 
-    from barcamp import realtime
-    from barcamp.extensions import db, socketio
+    from barcamp.core import realtime
+    from barcamp.core.extensions import db, socketio
     from barcamp.models import Event
     from tests.test_authz_matrix import rooms_of
 
@@ -259,13 +259,13 @@ def test_socket_connect_with_malformed_query_or_auth_joins_no_wrong_room(fuzz_ap
 
 
 def _own_sid(sc) -> set[str]:
-    from barcamp.extensions import socketio
+    from barcamp.core.extensions import socketio
 
     return {socketio.server.manager.sid_from_eio_sid(sc.eio_sid, "/")}
 
 
 def test_socket_events_of_any_name_and_payload_change_nothing(fuzz_app):
-    from barcamp.extensions import socketio
+    from barcamp.core.extensions import socketio
     from tests.test_authz_matrix import rooms_of
 
     world = build(fuzz_app)

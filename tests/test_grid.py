@@ -14,7 +14,7 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-from barcamp.extensions import db
+from barcamp.core.extensions import db
 from barcamp.models import Attendee, Day, Event, Pitch, Placement, Room, Slot, Vote
 
 # A day a week ahead, whatever today is: its slots are all "next", none has run yet.
@@ -570,7 +570,7 @@ def test_attendee_grid_filters_by_room_and_my_sessions_without_js(app, camp, cli
 
 
 def test_now_and_next_follow_the_clock(app, camp):
-    from barcamp.grid_view import build_grid, now_next
+    from barcamp.grid.reading import build_grid, now_next
 
     c = camp()
     tz = zoneinfo.ZoneInfo("Europe/Berlin")

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from barcamp import realtime
-from barcamp.extensions import db
+from barcamp.core import realtime
+from barcamp.core.extensions import db
 from barcamp.models import Event, Pitch, Vote
 
 
@@ -193,7 +193,7 @@ def test_realtime_flush_without_changes_sends_nothing(app):
 
 
 def test_live_partial_is_rendered_once_per_change_and_fresh_after_it(app, make_client, event_factory):
-    from barcamp import partials
+    from barcamp.core import partials
 
     slug, _ = event_factory()
     a, b = make_client(), make_client()

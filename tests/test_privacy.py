@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from barcamp.extensions import db
+from barcamp.core.extensions import db
 from barcamp.models import Attendee, Pitch, Question, QuestionVote, Tip, TipCard, TipMark, Vote
 from tests.conftest import ROOT, LiveServer, _pg_create, _pg_drop
 from tests.world import build, dump, post_file
@@ -43,7 +43,7 @@ def full_world(app, **kwargs):
 
 def backup(app, slug) -> dict:
     """The operator's full backup of an event (``flask --app wsgi backup``), as JSON data."""
-    from barcamp.identity import event_or_404
+    from barcamp.core.identity import event_or_404
     from barcamp.privacy.backup import backup as make
 
     with app.test_request_context():

@@ -10,8 +10,8 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from barcamp import realtime
-from barcamp.extensions import db
+from barcamp.core import realtime
+from barcamp.core.extensions import db
 from barcamp.models import Event, Pitch, Question, QuestionReport, QuestionVote
 from tests.conftest import tallies_of
 
@@ -622,7 +622,7 @@ def test_wall_tab_and_german_translation(client, event_factory):
 def limited_app(database_url):
     """The app with rate limiting on (counters in this process's memory, as deployed)."""
     from barcamp import create_app
-    from barcamp.ratelimits import limiter
+    from barcamp.core.ratelimits import limiter
 
     app = create_app(
         {
@@ -646,7 +646,7 @@ def limited_app(database_url):
 
 
 def test_posting_too_fast_returns_429_with_a_readable_page(limited_app, caplog):
-    from barcamp.events import create_event
+    from barcamp.events.views import create_event
 
     with limited_app.app_context():
         slug = create_event("Limit Camp")[0].slug

@@ -19,7 +19,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from barcamp.extensions import db
+from barcamp.core.extensions import db
 from barcamp.models import Event, Pitch
 from tests.conftest import ROOT, SOON, LiveServer, _pg_create, _pg_drop
 from tests.world import build
@@ -35,7 +35,7 @@ def post_rules(app):
 
 def get_urls(app, world):
     """Every GET URL of the app for ``world``, live partials by name."""
-    from barcamp.partials import _renderers
+    from barcamp.core.partials import _renderers
 
     urls = []
     for rule in app.url_map.iter_rules():
@@ -190,7 +190,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, event_factory):
 
 def test_session_cookie_is_secure_behind_an_https_proxy(database_url, event_factory):
     from barcamp import create_app
-    from barcamp.extensions import db
+    from barcamp.core.extensions import db
 
     slug, _ = event_factory()
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PROXY_HOPS": 1, "SECRET_KEY": "x"})
@@ -434,8 +434,8 @@ def test_http_links_are_kept_and_open_safely(app):
 def limited_app(app):
     """The same app and database, with rate limits on (Flask-Limiter reads the switch at init)."""
     from barcamp import create_app
-    from barcamp.extensions import db
-    from barcamp.ratelimits import limiter
+    from barcamp.core.extensions import db
+    from barcamp.core.ratelimits import limiter
 
     limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
     yield limited
@@ -582,7 +582,7 @@ def test_busy_database_write_is_retried_until_it_succeeds(app, database_url):
 
 
 def test_database_busy_beyond_retries_is_a_friendly_503(app, database_url, monkeypatch):
-    from barcamp import database
+    from barcamp.core import database
 
     world = build(app)
     monkeypatch.setattr(database, "RETRIES", 1)  # give up after one busy timeout instead of six
@@ -605,7 +605,7 @@ def test_swept_memory_storage_counts_per_window_and_forgets_expired_windows(monk
     from limits.storage import storage_from_string
     from limits.strategies import FixedWindowRateLimiter
 
-    from barcamp.ratelimits import SweptMemoryStorage
+    from barcamp.core.ratelimits import SweptMemoryStorage
 
     storage = storage_from_string("swept-memory://")
     assert isinstance(storage, SweptMemoryStorage)

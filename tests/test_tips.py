@@ -9,8 +9,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from barcamp import realtime
-from barcamp.extensions import db
+from barcamp.core import realtime
+from barcamp.core.extensions import db
 from barcamp.models import Attendee, BoardReport, Connection, Event, Tip, TipCard, TipMark, card_tag
 from tests.conftest import tallies_of
 
@@ -730,7 +730,7 @@ def test_connection_changes_reach_only_the_two_people_concerned(app, client, mak
 
 def test_a_socket_joins_only_its_own_personal_room(app, client, make_client, socket_client, slug):
     """The room comes from the socket's own cookie: another attendee's id in the query string changes nothing."""
-    from barcamp import realtime
+    from barcamp.core import realtime
     from tests.test_authz_matrix import rooms_of
 
     join(client, slug, "Bea")

@@ -6,14 +6,14 @@ import time
 import socketio
 from sqlalchemy import func, select
 
-from barcamp import realtime
-from barcamp.extensions import db
+from barcamp.core import realtime
+from barcamp.core.extensions import db
 from barcamp.models import Event, Vote
 from tests.conftest import tallies_of, vote_all_at_once
 
 
 def make_pitches(app, slug, n):
-    from barcamp.pitches import create_pitch
+    from barcamp.pitches.views import create_pitch
 
     with app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == slug))

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from barcamp.events import create_event, new_facilitator_link
-from barcamp.extensions import db
+from barcamp.core.extensions import db
+from barcamp.events.views import create_event, new_facilitator_link
 from barcamp.models import Attendee, Connection, Day, Event, FacilitatorLink, Pitch, Question, Room, Slot, Tip, TipCard
 
 ROLES = ("anonymous", "attendee", "author", "facilitator", "other_facilitator")

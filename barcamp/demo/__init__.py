@@ -11,10 +11,10 @@ import importlib
 
 from sqlalchemy import select
 
-from ..database import transaction
-from ..extensions import db
-from ..identity import hash_key
-from ..models import Attendee, Day, Event, FacilitatorLink, Room, Slot
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.identity import hash_key
+from barcamp.core.models import Attendee, Day, Event, FacilitatorLink, Room, Slot
 
 SLUG = "demo"
 DEMO_KEY = "demo-facilitator"  # a demo only: real events get a random key

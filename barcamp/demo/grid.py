@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..grid_plan import place, set_lock
-from ..grid_view import host_key
-from ..models import Attendee, Event, Pitch
-from ..votes import interest_counts
+from barcamp.core.extensions import db
+from barcamp.core.models import Attendee, Event, Pitch
+from barcamp.grid.plan import place, set_lock
+from barcamp.grid.reading import host_key
+from barcamp.pitches.votes import interest_counts
 
 
 def load(event: Event, people: list[Attendee]) -> None:

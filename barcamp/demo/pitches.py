@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from ..extensions import db
-from ..models import Attendee, Event, Vote
-from ..pitches import create_pitch
+from barcamp.core.extensions import db
+from barcamp.core.models import Attendee, Event, Vote
+from barcamp.pitches.views import create_pitch
 
 PITCHES = [
     ("Barcamp für Einsteiger: Wie funktioniert das hier?", "beginner", "discussion", "de", "barcamp, einstieg"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..identity import hash_key
-from ..models import Pitch, Question, QuestionVote
-from ..questions_domain import new_secret, promote
+from barcamp.core.extensions import db
+from barcamp.core.identity import hash_key
+from barcamp.core.models import Pitch, Question, QuestionVote
+from barcamp.questions.domain import new_secret, promote
 
 # (text, upvotes, answered, pinned)
 EVENT_WIDE = [

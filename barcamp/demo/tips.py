@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..extensions import db
-from ..models import Connection, Tip, TipCard, TipMark, card_tag
-from ..tips_domain import get_tags
+from barcamp.core.extensions import db
+from barcamp.core.models import Connection, Tip, TipCard, TipMark, card_tag
+from barcamp.tips.domain import get_tags
 
 # (person index, intro, can help with, looking for, contact, visibility, show first-timer badge)
 CARDS = [

@@ -24,15 +24,15 @@ from sqlalchemy.exc import DataError, IntegrityError
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from ..cli import print_urls
-from ..extensions import csrf, db, socketio
-from ..forms import Form
-from ..identity import event_or_404, facilitator_required, grant_facilitator
-from ..models import Event
-from ..ratelimits import limiter, per_address
-from . import backup as bk
-from . import retention
-from .summary import summary
+from barcamp.cli import print_urls
+from barcamp.core.extensions import csrf, db, socketio
+from barcamp.core.forms import Form
+from barcamp.core.identity import event_or_404, facilitator_required, grant_facilitator
+from barcamp.core.models import Event
+from barcamp.core.ratelimits import limiter, per_address
+from barcamp.privacy import backup as bk
+from barcamp.privacy import retention
+from barcamp.privacy.summary import summary
 
 bp = Blueprint("privacy", __name__, cli_group=None)
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def export(event):
 @facilitator_required
 def delete(event):
     """Delete the event and all its data, after typing its join code."""
-    from ..setup import render_console
+    from barcamp.console.views import render_console
 
     form = DeleteForm(prefix="del")
     if form.validate() and form.confirm.data.strip().upper() != event.join_code:

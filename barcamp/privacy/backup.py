@@ -24,12 +24,12 @@ import uuid
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Time, delete, insert, select, update
 
-from .. import rules
-from ..database import transaction
-from ..events import CODE_ALPHABET, new_facilitator_link, slugify
-from ..extensions import db
-from ..identity import hash_key
-from ..models import Event, Pitch, Question, utcnow
+from barcamp.core import rules
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.identity import hash_key
+from barcamp.core.models import Event, Pitch, Question, utcnow
+from barcamp.events.views import CODE_ALPHABET, new_facilitator_link, slugify
 
 FORMAT, VERSION = "barcamp-event", 1
 MAX_ROWS = 100_000  # a big event's backup holds some 20,000; a larger file is refused, not half-read

@@ -12,10 +12,10 @@ import logging
 
 from sqlalchemy import delete, func, select
 
-from .. import zones
-from ..database import transaction
-from ..extensions import db
-from ..models import BoardReport, Day, Event, Question, Tip, TipCard, utcnow
+from barcamp.core import zones
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.models import BoardReport, Day, Event, Question, Tip, TipCard, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import (
+from barcamp.core.extensions import db
+from barcamp.core.models import (
     Attendee,
     BoardReport,
     Connection,
@@ -27,7 +27,7 @@ from ..models import (
     Vote,
     utcnow,
 )
-from ..tips_domain import card_tags
+from barcamp.tips.domain import card_tags
 
 FORMAT, VERSION = "barcamp-summary", 1
 

@@ -18,9 +18,9 @@ from flask import abort, current_app, g, request, session
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from .database import transaction
-from .extensions import db
-from .models import Attendee, Event, FacilitatorLink
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.models import Attendee, Event, FacilitatorLink
 
 
 def hash_key(key: str) -> str:

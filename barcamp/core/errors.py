@@ -38,7 +38,7 @@ def init_app(app) -> None:
     @app.errorhandler(OverflowError)
     def bad_value(exc):
         # Last line of defence: a value the database cannot hold (e.g. an id beyond INTEGER).
-        from .extensions import db
+        from barcamp.core.extensions import db
 
         db.session.rollback()
         return http_error(BadRequest())
@@ -46,8 +46,8 @@ def init_app(app) -> None:
     @app.errorhandler(OperationalError)
     def database_busy(exc):
         """The database stayed locked through every retry: say so kindly, never a crash page."""
-        from .database import _retryable
-        from .extensions import db
+        from barcamp.core.database import _retryable
+        from barcamp.core.extensions import db
 
         db.session.rollback()
         if not _retryable(exc):

@@ -12,11 +12,11 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import realtime
-from .database import transaction
-from .extensions import db
-from .grid_view import build_grid, host_key, latest_batch
-from .models import Event, Pitch, Placement, Room, Slot
+from barcamp.core import realtime
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.models import Event, Pitch, Placement, Room, Slot
+from barcamp.grid.reading import build_grid, host_key, latest_batch
 
 
 class GridError(ValueError):

@@ -14,18 +14,18 @@ from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from . import rules
-from . import tips_consent as consent
-from . import tips_domain as board
-from .api import section
-from .errors import wants_json
-from .extensions import db
-from .forms import Form, strip
-from .identity import current_attendee, event_or_404
-from .models import Event, Tip, TipCard
-from .partials import partial
-from .ratelimits import fresh_posts, fresh_votes, limiter
-from .tips_export import card_dict, tip_dict
+from barcamp.core import rules
+from barcamp.core.api import section
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.forms import Form, strip
+from barcamp.core.identity import current_attendee, event_or_404
+from barcamp.core.models import Event, Tip, TipCard
+from barcamp.core.partials import partial
+from barcamp.core.ratelimits import fresh_posts, fresh_votes, limiter
+from barcamp.tips import consent
+from barcamp.tips import domain as board
+from barcamp.tips.export import card_dict, tip_dict
 
 bp = Blueprint("tips", __name__)
 
@@ -349,4 +349,4 @@ def report(slug, target, target_id):
 
 
 # The people/connections and facilitator views add themselves to ``bp``.
-from . import tips_moderate, tips_people  # noqa: E402, F401
+from barcamp.tips import moderation, people  # noqa: E402, F401

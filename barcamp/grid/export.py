@@ -11,9 +11,9 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .extensions import db
-from .grid_view import Grid
-from .models import Attendee, Event
+from barcamp.core.extensions import db
+from barcamp.core.models import Attendee, Event
+from barcamp.grid.reading import Grid
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

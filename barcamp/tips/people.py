@@ -10,15 +10,15 @@ import json
 from flask import abort, render_template
 from flask_babel import gettext as _
 
-from . import tips_consent as consent
-from . import tips_domain as board
-from .errors import wants_json
-from .extensions import db
-from .identity import event_or_404
-from .models import Connection, Event, TipCard
-from .ratelimits import limiter
-from .tips import _done, _fail, _viewer, _visible_card, bp
-from .tips_export import attachment, card_dict, tip_dict, to_csv, to_vcard
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.identity import event_or_404
+from barcamp.core.models import Connection, Event, TipCard
+from barcamp.core.ratelimits import limiter
+from barcamp.tips import consent
+from barcamp.tips import domain as board
+from barcamp.tips.export import attachment, card_dict, tip_dict, to_csv, to_vcard
+from barcamp.tips.views import _done, _fail, _viewer, _visible_card, bp
 
 
 @bp.get("/e/<slug>/tips/people/<int:card_id>")

@@ -27,8 +27,8 @@ from flask_babel import force_locale, get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from .identity import event_or_404, is_facilitator
-from .models import Event
+from barcamp.core.identity import event_or_404, is_facilitator
+from barcamp.core.models import Event
 
 bp = Blueprint("partials", __name__)
 _renderers: dict[str, Callable[[Event], str]] = {}

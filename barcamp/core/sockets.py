@@ -12,10 +12,10 @@ from flask import request
 from flask_socketio import join_room
 from sqlalchemy import bindparam, select
 
-from .extensions import db, socketio
-from .identity import current_attendee_id, is_facilitator
-from .models import Attendee, Event
-from .realtime import personal_room, room, topic_of
+from barcamp.core.extensions import db, socketio
+from barcamp.core.identity import current_attendee_id, is_facilitator
+from barcamp.core.models import Attendee, Event
+from barcamp.core.realtime import personal_room, room, topic_of
 
 _OWN = select(Attendee.id).where(Attendee.id == bindparam("a"), Attendee.event_id == bindparam("e"))
 

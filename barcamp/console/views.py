@@ -11,14 +11,14 @@ from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from . import dates, realtime, rules
-from .database import transaction
-from .events import first_timer_count, new_facilitator_link, rotate_facilitator_link
-from .extensions import db
-from .forms import Form, strip
-from .identity import facilitator_required, grant_facilitator
-from .models import Day, Event, FacilitatorLink, Room, Slot
-from .partials import partial
+from barcamp.core import dates, realtime, rules
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.forms import Form, strip
+from barcamp.core.identity import facilitator_required, grant_facilitator
+from barcamp.core.models import Day, Event, FacilitatorLink, Room, Slot
+from barcamp.core.partials import partial
+from barcamp.events.views import first_timer_count, new_facilitator_link, rotate_facilitator_link
 
 bp = Blueprint("setup", __name__)
 

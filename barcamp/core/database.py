@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from .extensions import db
+from barcamp.core.extensions import db
 
 _immediate: ContextVar[bool] = ContextVar("immediate", default=False)
 # Callbacks to run once the current write transaction has committed.

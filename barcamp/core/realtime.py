@@ -29,8 +29,8 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import text
 
-from .database import after_commit
-from .extensions import db, socketio
+from barcamp.core.database import after_commit
+from barcamp.core.extensions import db, socketio
 
 log = logging.getLogger(__name__)
 

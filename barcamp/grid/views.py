@@ -16,17 +16,17 @@ from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from . import grid_export
-from .api import section
-from .errors import wants_json
-from .extensions import db
-from .forms import Form
-from .grid_plan import GridError, autoplan, place, set_lock, undo_autoplan
-from .grid_plan import unschedule as unschedule_pitch
-from .grid_view import build_grid, day_on_screen, event_tz, now_next
-from .identity import current_attendee, event_or_404, facilitator_required
-from .models import Attendee, Event, Pitch, Vote
-from .partials import partial
+from barcamp.core.api import section
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.forms import Form
+from barcamp.core.identity import current_attendee, event_or_404, facilitator_required
+from barcamp.core.models import Attendee, Event, Pitch, Vote
+from barcamp.core.partials import partial
+from barcamp.grid import export as grid_export
+from barcamp.grid.plan import GridError, autoplan, place, set_lock, undo_autoplan
+from barcamp.grid.plan import unschedule as unschedule_pitch
+from barcamp.grid.reading import build_grid, day_on_screen, event_tz, now_next
 
 bp = Blueprint("grid", __name__)
 
@@ -85,7 +85,7 @@ def _done(event: Event, message: str, **data):
 def _failed(event: Event, message: str):
     if wants_json():
         return {"error": message}, 400
-    from .setup import render_console  # the console page, shown again with the error
+    from barcamp.console.views import render_console  # the console page, shown again with the error
 
     flash(message, "error")
     return render_console(event, 400)

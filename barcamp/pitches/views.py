@@ -15,17 +15,17 @@ from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from . import ratelimits, realtime
-from .api import section
-from .database import after_commit, transaction
-from .errors import wants_json
-from .extensions import db
-from .forms import Form, strip
-from .identity import current_attendee, event_or_404, is_facilitator
-from .models import Attendee, Event, Pitch, Tag
-from .partials import partial, render_item
-from .ratelimits import fresh_posts, limiter
-from .votes import VotingForm, my_votes, public_counts, votes_left
+from barcamp.core import ratelimits, realtime
+from barcamp.core.api import section
+from barcamp.core.database import after_commit, transaction
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.forms import Form, strip
+from barcamp.core.identity import current_attendee, event_or_404, is_facilitator
+from barcamp.core.models import Attendee, Event, Pitch, Tag
+from barcamp.core.partials import partial, render_item
+from barcamp.core.ratelimits import fresh_posts, limiter
+from barcamp.pitches.votes import VotingForm, my_votes, public_counts, votes_left
 
 bp = Blueprint("pitches", __name__)
 
@@ -75,7 +75,7 @@ def get_tags(event_id: int, names: list[str]) -> list[Tag]:
 
 def event_tags(event: Event) -> list[str]:
     """Tag names already used by the event's pitches, most used first."""
-    from .models import pitch_tag
+    from barcamp.core.models import pitch_tag
 
     rows = db.session.execute(
         select(Tag.name)

@@ -10,13 +10,13 @@ import json
 from flask import abort, redirect, render_template, url_for
 from sqlalchemy import select
 
-from . import tips_domain as board
-from .errors import wants_json
-from .extensions import db
-from .identity import facilitator_required
-from .models import Event, Tip, TipCard
-from .tips import bp
-from .tips_export import attachment, card_dict, tip_dict, to_csv
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.identity import facilitator_required
+from barcamp.core.models import Event, Tip, TipCard
+from barcamp.tips import domain as board
+from barcamp.tips.export import attachment, card_dict, tip_dict, to_csv
+from barcamp.tips.views import bp
 
 
 @bp.app_context_processor

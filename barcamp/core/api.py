@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from flask import Blueprint
 
-from .identity import event_or_404
-from .models import Event
+from barcamp.core.identity import event_or_404
+from barcamp.core.models import Event
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 _sections: dict[str, Callable[[Event], object]] = {}

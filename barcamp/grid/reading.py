@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from . import dates, zones
-from .extensions import db
-from .models import Event, Pitch, Placement, Room, Slot
-from .votes import interest_counts
+from barcamp.core import dates, zones
+from barcamp.core.extensions import db
+from barcamp.core.models import Event, Pitch, Placement, Room, Slot
+from barcamp.pitches.votes import interest_counts
 
 
 @dataclass

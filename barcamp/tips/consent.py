@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy import delete, or_, select
 
-from . import realtime
-from .database import transaction
-from .extensions import db
-from .models import BoardReport, Connection, Event, TipCard, TipMark, card_tag
-from .tips_domain import BoardError, announce_board, member
+from barcamp.core import realtime
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.models import BoardReport, Connection, Event, TipCard, TipMark, card_tag
+from barcamp.tips.domain import BoardError, announce_board, member
 
 
 def connections_of(card: TipCard | None) -> list[Connection]:

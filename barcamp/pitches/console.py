@@ -13,16 +13,16 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from wtforms import SelectField
 
-from . import realtime
-from .database import transaction
-from .errors import wants_json
-from .extensions import db
-from .forms import Form
-from .identity import facilitator_required
-from .models import Event, Pitch, Question, Vote
-from .partials import partial
-from .pitches import MAX_TAGS, _pitch_of, bp, list_context, queue, set_status
-from .votes import interest_counts
+from barcamp.core import realtime
+from barcamp.core.database import transaction
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.forms import Form
+from barcamp.core.identity import facilitator_required
+from barcamp.core.models import Event, Pitch, Question, Vote
+from barcamp.core.partials import partial
+from barcamp.pitches.views import MAX_TAGS, _pitch_of, bp, list_context, queue, set_status
+from barcamp.pitches.votes import interest_counts
 
 # --- domain -----------------------------------------------------------------
 

@@ -13,10 +13,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from . import realtime
-from .database import transaction
-from .extensions import db
-from .models import Attendee, BoardReport, Event, Tag, Tip, TipCard, TipMark, card_tag, utcnow
+from barcamp.core import realtime
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.models import Attendee, BoardReport, Event, Tag, Tip, TipCard, TipMark, card_tag, utcnow
 
 VISIBILITIES = ("public", "request", "never")
 MARK_KINDS = ("helpful", "saved")

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from . import zones
+from barcamp.core import zones
 
 # Days of an event lie in this range: a date the retention purge and calendars can count with.
 FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)

@@ -20,11 +20,11 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import realtime
-from .database import transaction
-from .extensions import db
-from .identity import hash_key
-from .models import Attendee, Event, Pitch, Question, QuestionReport, QuestionVote
+from barcamp.core import realtime
+from barcamp.core.database import transaction
+from barcamp.core.extensions import db
+from barcamp.core.identity import hash_key
+from barcamp.core.models import Attendee, Event, Pitch, Question, QuestionReport, QuestionVote
 
 MIN_LENGTH, MAX_LENGTH = 3, 500
 MODERATION_ACTIONS = ("approve", "reject", "hide", "restore", "answer", "unanswer", "pin", "unpin")
@@ -201,7 +201,7 @@ def promote(event: Event, question: Question, language: str = "en") -> Pitch:
     """Turn a question into a session pitch ("This deserves a session"); idempotent."""
     if question.promoted_pitch_id:
         return db.session.get(Pitch, question.promoted_pitch_id)
-    from .pitches import create_pitch
+    from barcamp.pitches.views import create_pitch
 
     pitch = create_pitch(
         event,

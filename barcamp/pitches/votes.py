@@ -17,15 +17,21 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import Optional
 
-from . import realtime, rules
-from .database import transaction
-from .errors import wants_json
-from .extensions import db
-from .forms import Form
-from .identity import current_attendee, current_attendee_id, event_id_or_404, event_or_404, facilitator_required
-from .models import Attendee, Event, Pitch, Vote, utcnow
-from .ratelimits import fresh_votes, limiter
-from .security import local_url
+from barcamp.core import realtime, rules
+from barcamp.core.database import transaction
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.forms import Form
+from barcamp.core.identity import (
+    current_attendee,
+    current_attendee_id,
+    event_id_or_404,
+    event_or_404,
+    facilitator_required,
+)
+from barcamp.core.models import Attendee, Event, Pitch, Vote, utcnow
+from barcamp.core.ratelimits import fresh_votes, limiter
+from barcamp.core.security import local_url
 
 bp = Blueprint("votes", __name__)
 

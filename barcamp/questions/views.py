@@ -24,16 +24,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from . import questions_domain as qd
-from . import ratelimits, rules
-from .api import section
-from .errors import wants_json
-from .extensions import db
-from .forms import Form, strip
-from .identity import current_attendee, event_or_404, facilitator_required, hash_key, is_facilitator
-from .models import Event, Pitch, Question
-from .partials import partial
-from .ratelimits import fresh_posts, fresh_votes, limiter
+from barcamp.core import ratelimits, rules
+from barcamp.core.api import section
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.forms import Form, strip
+from barcamp.core.identity import current_attendee, event_or_404, facilitator_required, hash_key, is_facilitator
+from barcamp.core.models import Event, Pitch, Question
+from barcamp.core.partials import partial
+from barcamp.core.ratelimits import fresh_posts, fresh_votes, limiter
+from barcamp.questions import domain as qd
 
 bp = Blueprint("questions", __name__)
 

@@ -16,22 +16,16 @@ from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from . import realtime, rules
-from .database import transaction
-from .errors import wants_json
-from .extensions import db
-from .forms import Form, strip
-from .identity import (
-    current_attendee,
-    event_or_404,
-    grant_facilitator,
-    hash_key,
-    is_facilitator,
-)
-from .models import Attendee, Day, Event, FacilitatorLink
-from .partials import partial
-from .ratelimits import limiter, per_address
-from .security import local_url
+from barcamp.core import realtime, rules
+from barcamp.core.database import transaction
+from barcamp.core.errors import wants_json
+from barcamp.core.extensions import db
+from barcamp.core.forms import Form, strip
+from barcamp.core.identity import current_attendee, event_or_404, grant_facilitator, hash_key, is_facilitator
+from barcamp.core.models import Attendee, Day, Event, FacilitatorLink
+from barcamp.core.partials import partial
+from barcamp.core.ratelimits import limiter, per_address
+from barcamp.core.security import local_url
 
 bp = Blueprint("events", __name__)
 
@@ -205,7 +199,7 @@ def facilitator_link(slug, key):
 def home(slug):
     """The attendee home, mobile-first."""
     event = event_or_404(slug)
-    from .pitches import home_context
+    from barcamp.pitches.views import home_context
 
     attendee = current_attendee(event)
     # The guide shows on the first visit only; the menu re-opens it.
