@@ -40,7 +40,7 @@ def init_app(app) -> None:
     def create(name, hashtag, timezone):
         """Create an event and print its attendee and facilitator URLs."""
         from barcamp.core import zones
-        from barcamp.events.views import create_event
+        from barcamp.events.domain import create_event
 
         if not zones.is_known(timezone):
             raise click.BadParameter(f"unknown time zone {timezone!r}, e.g. Europe/Berlin", param_hint="--timezone")

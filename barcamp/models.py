@@ -1,3 +1,35 @@
-"""Every table of the app (they live in barcamp.core.models for now)."""
+"""Every table of the app, for the migrations check, the backup and the tests. Features import
+their own tables from their own package (``barcamp.tips.models``), and shared ones from
+``barcamp.core.models``."""
 
-from barcamp.core.models import *  # noqa: F403
+from barcamp.core.models import Attendee, Day, Event, FacilitatorLink, Room, Slot, Tag, this_hour, utcnow
+from barcamp.grid.models import Placement
+from barcamp.pitches.models import Pitch, Vote, pitch_tag
+from barcamp.questions.models import Question, QuestionReport, QuestionVote
+from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark, card_tag, tip_tag
+
+__all__ = [
+    "Attendee",
+    "BoardReport",
+    "Connection",
+    "Day",
+    "Event",
+    "FacilitatorLink",
+    "Placement",
+    "Pitch",
+    "Question",
+    "QuestionReport",
+    "QuestionVote",
+    "Room",
+    "Slot",
+    "Tag",
+    "Tip",
+    "TipCard",
+    "TipMark",
+    "Vote",
+    "card_tag",
+    "pitch_tag",
+    "this_hour",
+    "tip_tag",
+    "utcnow",
+]

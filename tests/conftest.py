@@ -160,7 +160,7 @@ def socket_client(app):
 @pytest.fixture
 def event_factory(app):
     """Create events through the domain function; returns (event, facilitator key)."""
-    from barcamp.events.views import create_event
+    from barcamp.events.domain import create_event
 
     def make(name="Barcamp Test", **kwargs):
         with app.app_context():

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+import barcamp  # noqa: F401  (its features register their projector modes)
 from barcamp import create_app
-from barcamp.console.views import PROJECTOR_MODES
+from barcamp.core import screens
 from tests.conftest import PHONE, PROJECTOR, ROOT
 from tests.world import ARG, LiveClient, rule_urls
+
+PROJECTOR_MODES = screens.mode_values()
 
 pytestmark = pytest.mark.browser
 

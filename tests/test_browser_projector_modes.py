@@ -11,8 +11,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from barcamp.console.views import PROJECTOR_MODES
+import barcamp  # noqa: F401  (its features register their projector modes)
+from barcamp.core import screens
 from tests.world import LiveClient
+
+PROJECTOR_MODES = screens.mode_values()
 
 pytestmark = pytest.mark.browser
 

@@ -22,11 +22,14 @@ from flask import request, request_started
 from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict
 
-from barcamp.console.views import PROJECTOR_MODES
+import barcamp  # noqa: F401  (its features register their projector modes)
+from barcamp.core import screens
 from barcamp.core.extensions import db
 from barcamp.models import Day, Event, FacilitatorLink, Pitch, Placement, Question, Room, Slot, TipCard
 from tests.conftest import ROOT, fresh_app
 from tests.world import ARG, ok, rule_urls
+
+PROJECTOR_MODES = screens.mode_values()
 
 # attendee_de: an attendee who switched to German (translations have placeholders of their own)
 ROLES = ("anonymous", "attendee", "attendee_de", "other_attendee", "facilitator", "revoked_facilitator", "projector")

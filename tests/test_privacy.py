@@ -488,7 +488,7 @@ def test_the_operator_backs_up_an_event_on_the_command_line_and_imports_it(app, 
 
 
 def test_a_backup_too_big_to_import_is_refused_with_a_clear_message(app):
-    from barcamp.privacy import IMPORT_MAX_BYTES
+    from barcamp.privacy.views import IMPORT_MAX_BYTES
 
     big = b'{"format": "barcamp-event", "tables": {"pad": "' + b"x" * IMPORT_MAX_BYTES + b'"}}'
     r = upload(app.test_client(), big)

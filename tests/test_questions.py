@@ -646,7 +646,7 @@ def limited_app(database_url):
 
 
 def test_posting_too_fast_returns_429_with_a_readable_page(limited_app, caplog):
-    from barcamp.events.views import create_event
+    from barcamp.events.domain import create_event
 
     with limited_app.app_context():
         slug = create_event("Limit Camp")[0].slug

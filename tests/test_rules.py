@@ -62,7 +62,7 @@ def numbers():
 @example(capacity=-5)
 @example(capacity=0)
 def test_room_capacity_is_one_rule(base, capacity):
-    from barcamp.console.views import RoomForm
+    from barcamp.console.forms import RoomForm
 
     on_form = form_accepts(base, RoomForm, {"name": "Aula", "capacity": str(capacity)}, "capacity")
     assert on_form == import_accepts(base, "room", "capacity", capacity)
@@ -82,7 +82,7 @@ def test_vote_budget_is_one_rule(base, budget):
 @given(threshold=numbers())
 @example(threshold=0)
 def test_report_threshold_is_one_rule(base, threshold):
-    from barcamp.questions.views import QuestionSettingsForm
+    from barcamp.questions.forms import QuestionSettingsForm
 
     on_form = form_accepts(base, QuestionSettingsForm, {"report_threshold": str(threshold)}, "report_threshold")
     assert on_form == import_accepts(base, "event", "report_threshold", threshold)
@@ -94,7 +94,7 @@ ZONES = ["Europe/Berlin", "UTC", "America/New_York", "Mars/Olympus", "Europe", "
 @SETTINGS
 @given(zone=st.one_of(st.sampled_from(ZONES), st.text(TEXT, max_size=60)))
 def test_time_zone_is_one_rule(base, zone):
-    from barcamp.console.views import EventForm
+    from barcamp.console.forms import EventForm
 
     on_form = form_accepts(base, EventForm, {"name": "Camp", "timezone": zone}, "timezone")
     assert on_form == import_accepts(base, "event", "timezone", zone)
@@ -106,7 +106,7 @@ def test_time_zone_is_one_rule(base, zone):
 @example(day=dt.date(2099, 12, 31))
 @example(day=dt.date(2000, 1, 1))
 def test_day_date_is_one_rule(base, day):
-    from barcamp.console.views import DayForm
+    from barcamp.console.forms import DayForm
 
     on_form = form_accepts(base, DayForm, {"date": day.isoformat()}, "date")
     assert on_form == import_accepts(base, "day", "date", day.isoformat())
@@ -119,7 +119,7 @@ LINKS += ["//evil.example", "mailto:ada@example.org", "ada@example.org", "@ada@s
 @SETTINGS
 @given(contact=st.one_of(st.sampled_from(LINKS), st.text(TEXT, max_size=200)))
 def test_card_contact_is_one_rule(base, contact):
-    from barcamp.tips.views import CardForm
+    from barcamp.tips.forms import CardForm
 
     fields = {"display_name": "Ada", "contact": contact, "contact_visibility": "request"}
     on_form = form_accepts(base, CardForm, fields, "contact")
@@ -130,7 +130,7 @@ def test_card_contact_is_one_rule(base, contact):
 @SETTINGS
 @given(link=st.one_of(st.sampled_from(LINKS), st.text(TEXT, max_size=500)))
 def test_tip_link_is_one_rule(base, link):
-    from barcamp.tips.views import TipForm
+    from barcamp.tips.forms import TipForm
 
     on_form = form_accepts(base, TipForm, {"text": "A good tip", "link": link}, "link")
     assert on_form == import_accepts(base, "tip", "link", link.strip())
@@ -139,7 +139,7 @@ def test_tip_link_is_one_rule(base, link):
 @SETTINGS
 @given(start=st.times(), end=st.times())
 def test_a_slot_ends_after_it_starts_by_one_rule(base, start, end):
-    from barcamp.console.views import SlotForm
+    from barcamp.console.forms import SlotForm
 
     start, end = start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
     fields = {"day": "1", "starts_at": start.strftime("%H:%M"), "ends_at": end.strftime("%H:%M"), "kind": "session"}

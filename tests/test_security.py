@@ -205,7 +205,7 @@ def test_session_cookie_is_secure_behind_an_https_proxy(database_url, event_fact
 
 def test_session_cookie_is_secure_when_configured_for_https(app, tmp_path, database_url):
     script = (
-        "from barcamp import create_app\nfrom barcamp.events import create_event\n"
+        "from barcamp import create_app\nfrom barcamp.events.domain import create_event\n"
         "app = create_app()\n"
         "with app.app_context():\n    slug = create_event('Https Camp')[0].slug\n"
         "r = app.test_client().get(f'/e/{slug}', base_url='https://barcamp.example.org')\n"

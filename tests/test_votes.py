@@ -13,7 +13,7 @@ from tests.conftest import tallies_of, vote_all_at_once
 
 
 def make_pitches(app, slug, n):
-    from barcamp.pitches.views import create_pitch
+    from barcamp.pitches.domain import create_pitch
 
     with app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == slug))

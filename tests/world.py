@@ -20,7 +20,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from barcamp.core.extensions import db
-from barcamp.events.views import create_event, new_facilitator_link
+from barcamp.events.domain import create_event, new_facilitator_link
 from barcamp.models import Attendee, Connection, Day, Event, FacilitatorLink, Pitch, Question, Room, Slot, Tip, TipCard
 
 ROLES = ("anonymous", "attendee", "author", "facilitator", "other_facilitator")

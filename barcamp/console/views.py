@@ -1,168 +1,37 @@
-"""The facilitator console: event settings, days, time slots, rooms and links."""
+"""The facilitator console's page and its set-up forms (blueprint ``setup``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from barcamp.core import dates, realtime, rules
-from barcamp.core.database import transaction
+from barcamp.console.domain import (
+    delete_day,
+    delete_room,
+    delete_slot,
+    overlapping_slot,
+    save_day,
+    save_room,
+    save_slot,
+    set_projector_mode,
+    update_event,
+)
+from barcamp.console.forms import DayForm, EventForm, RoomForm, SlotForm
+from barcamp.core import dates, screens
 from barcamp.core.extensions import db
-from barcamp.core.forms import Form, strip
 from barcamp.core.identity import facilitator_required, grant_facilitator
 from barcamp.core.models import Day, Event, FacilitatorLink, Room, Slot
 from barcamp.core.partials import partial
-from barcamp.events.views import first_timer_count, new_facilitator_link, rotate_facilitator_link
+from barcamp.events.domain import first_timer_count, new_facilitator_link, rotate_facilitator_link
 
 bp = Blueprint("setup", __name__)
-
-SLOT_KINDS = [("session", _l("Sessions")), ("break", _l("Break")), ("plenary", _l("Plenary"))]
-
-
-# --- domain -----------------------------------------------------------------
-
-
-@transaction
-def save_room(event: Event, room: Room | None, name: str, capacity: int, location: str) -> Room:
-    """Add a room, or rename/resize an existing one."""
-    room = room or Room(event_id=event.id)
-    room.name, room.capacity, room.location = name.strip(), capacity, location.strip()
-    db.session.add(room)
-    realtime.changed(event.id, "rooms")
-    return room
-
-
-@transaction
-def delete_room(event: Event, room: Room) -> None:
-    """Remove a room (and whatever was placed in it)."""
-    db.session.delete(room)
-    realtime.changed(event.id, "rooms")
-
-
-@transaction
-def save_day(event: Event, day: Day | None, date: dt.date, label: str) -> Day:
-    """Add a day or change its date and label."""
-    day = day or Day(event_id=event.id)
-    day.date, day.label = date, label.strip()
-    db.session.add(day)
-    realtime.changed(event.id, "rooms")
-    return day
-
-
-@transaction
-def delete_day(event: Event, day: Day) -> None:
-    """Remove a day with its slots."""
-    db.session.delete(day)
-    realtime.changed(event.id, "rooms")
-
-
-def overlapping_slot(day: Day, start: dt.time, end: dt.time, ignore: Slot | None = None) -> Slot | None:
-    """The first slot of ``day`` that overlaps [start, end), if any."""
-    for slot in day.slots:
-        if slot is not ignore and rules.overlaps((slot.starts_at, slot.ends_at), (start, end)):
-            return slot
-    return None
-
-
-@transaction
-def save_slot(event: Event, slot: Slot | None, day: Day, start: dt.time, end: dt.time, kind: str, label: str) -> Slot:
-    """Add a time slot or change one; the caller has checked for overlaps."""
-    slot = slot or Slot()
-    slot.day_id, slot.starts_at, slot.ends_at, slot.kind, slot.label = day.id, start, end, kind, label.strip()
-    db.session.add(slot)
-    realtime.changed(event.id, "rooms")
-    return slot
-
-
-@transaction
-def delete_slot(event: Event, slot: Slot) -> None:
-    """Remove a time slot."""
-    db.session.delete(slot)
-    realtime.changed(event.id, "rooms")
-
-
-PROJECTOR_MODES = ("welcome", "pitches", "grid", "nownext", "wall")
-
-
-@transaction
-def set_projector_mode(event: Event, mode: str) -> None:
-    """Choose what the projector shows."""
-    event.projector_mode = mode
-    realtime.changed(event.id, "projector")
-
-
-@transaction
-def update_event(event: Event, name: str, hashtag: str, timezone: str) -> None:
-    """Rename the event or change its hashtag and time zone."""
-    event.name, event.hashtag, event.timezone = name.strip(), hashtag.strip().lstrip("#") or None, timezone
-    realtime.changed(event.id, "projector")
-
-
-# --- forms ------------------------------------------------------------------
-
-
-class WholeNumberField(IntegerField):
-    """An integer field whose parse error reads like the rest of our messages."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_("Please enter how many people fit, as a number.")) from exc
-
-
-class RoomForm(Form):
-    name = StringField(
-        _l("Room name"), filters=[strip], validators=[DataRequired(_l("Please name the room.")), Length(max=60)]
-    )
-    capacity = WholeNumberField(
-        _l("Capacity (people)"),
-        validators=[
-            InputRequired(_l("Please enter how many people fit, as a number.")),
-            rules.rule("room", "capacity"),
-        ],
-    )
-    location = StringField(_l("Where is it? (optional)"), filters=[strip], validators=[Optional(), Length(max=120)])
-
-
-class DayForm(Form):
-    date = DateField(_l("Date"), validators=[DataRequired(_l("Please pick a date.")), rules.rule("day", "date")])
-    label = StringField(_l("Label (optional)"), filters=[strip], validators=[Optional(), Length(max=60)])
-
-
-class SlotForm(Form):
-    day = SelectField(_l("Day"), coerce=int)
-    starts_at = TimeField(_l("Starts"), validators=[DataRequired(_l("Please enter a start time."))])
-    ends_at = TimeField(_l("Ends"), validators=[DataRequired(_l("Please enter an end time."))])
-    kind = SelectField(_l("Kind"), choices=SLOT_KINDS)
-    label = StringField(_l("Label (optional)"), filters=[strip], validators=[Optional(), Length(max=80)])
-
-    def validate_ends_at(self, field):
-        if self.starts_at.data and field.data and not rules.ends_after_start(self.starts_at.data, field.data):
-            raise ValidationError(_l("The end must be after the start."))
-
-
-class EventForm(Form):
-    name = StringField(
-        _l("Event name"),
-        filters=[strip],
-        validators=[DataRequired(_l("Please give the event a name.")), Length(max=120)],
-    )
-    hashtag = StringField(_l("Hashtag (optional)"), filters=[strip], validators=[Optional(), Length(max=60)])
-    timezone = StringField(
-        _l("Time zone"), filters=[strip], validators=[DataRequired(), rules.rule("event", "timezone")]
-    )
 
 
 # --- views ------------------------------------------------------------------
 
 
+@screens.console_page
 def render_console(event: Event, status: int = 200, **bound):
     """The console page; ``bound`` holds a failed form to show with its errors."""
     forms = {
@@ -319,7 +188,7 @@ def slot_delete(event, slot_id):
 def projector_mode(event):
     """Switch what the projector shows."""
     mode = request.form.get("mode", "")
-    if mode not in PROJECTOR_MODES:
+    if mode not in screens.mode_values():
         abort(400)
     set_projector_mode(event, mode)
     return _back(event, "#projector")

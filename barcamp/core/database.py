@@ -53,7 +53,7 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
 
 
-def _retryable(exc: DBAPIError) -> bool:
+def retryable(exc: DBAPIError) -> bool:
     msg = str(exc.orig).lower()
     return "locked" in msg or "lock timeout" in msg or "busy" in msg or "deadlock" in msg or "serializ" in msg
 
@@ -86,7 +86,7 @@ def transaction(fn):
                 callbacks = _after_commit.get()
             except OperationalError as exc:
                 db.session.rollback()
-                if not _retryable(exc) or attempt == RETRIES - 1:
+                if not retryable(exc) or attempt == RETRIES - 1:
                     raise
                 time.sleep(0.02 * (attempt + 1))
                 continue

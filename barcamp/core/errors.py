@@ -1,4 +1,9 @@
-"""Friendly error pages, and JSON errors for background requests."""
+"""Friendly error pages, JSON errors for background requests, and the one domain error.
+
+Domain code raises ``DomainError(message, status)`` when a rule is broken; a view may catch it to
+answer in its own way (``replies.failed``), and one not caught becomes a friendly page or a JSON
+``{"error": message}`` with its status.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,18 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
+
+from barcamp.core.database import retryable
+from barcamp.core.extensions import db
+
+
+class DomainError(Exception):
+    """A rule was broken: ``message`` is said to the person, ``status`` is the HTTP answer."""
+
+    def __init__(self, message, status: int = 400):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
 
 
 def wants_json() -> bool:
@@ -34,22 +51,24 @@ def init_app(app) -> None:
             return {"error": message, "status": exc.code}, exc.code
         return render_template("error.html", code=exc.code, message=message), exc.code
 
+    @app.errorhandler(DomainError)
+    def broken_rule(exc: DomainError):
+        db.session.rollback()
+        if wants_json():
+            return {"error": str(exc.message), "status": exc.status}, exc.status
+        return render_template("error.html", code=exc.status, message=exc.message), exc.status
+
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)
     def bad_value(exc):
         # Last line of defence: a value the database cannot hold (e.g. an id beyond INTEGER).
-        from barcamp.core.extensions import db
-
         db.session.rollback()
         return http_error(BadRequest())
 
     @app.errorhandler(OperationalError)
     def database_busy(exc):
         """The database stayed locked through every retry: say so kindly, never a crash page."""
-        from barcamp.core.database import _retryable
-        from barcamp.core.extensions import db
-
         db.session.rollback()
-        if not _retryable(exc):
+        if not retryable(exc):
             raise exc
         return http_error(ServiceUnavailable())

@@ -24,6 +24,10 @@ class Form(FlaskForm):
                 return None
             return CombinedMultiDict((request.files, request.form)) if request.files else request.form
 
+    def error_text(self) -> str:
+        """Every field's errors in one sentence, for a background request's ``{"error": ...}``."""
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)
+
 
 def strip(value):
     """Field filter: trim surrounding white space from text."""

@@ -22,16 +22,20 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, has_request_context, render_template, request
 from flask_babel import force_locale, get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from barcamp.core import realtime
+from barcamp.core.database import after_commit
+from barcamp.core.extensions import db
 from barcamp.core.identity import event_or_404, is_facilitator
 from barcamp.core.models import Event
 
 bp = Blueprint("partials", __name__)
 _renderers: dict[str, Callable[[Event], str]] = {}
+_item_renderers: dict[str, Callable[[Event, int], dict[str, str]]] = {}
 _facilitators_only: set[str] = set()
 _cache: dict[tuple, tuple[float, str]] = {}
 MAX_AGE = 30.0  # seconds a cached render may serve requests that name no change
@@ -89,6 +93,31 @@ def shared_render(name: str, event: Event, at: float = 0.0, fresh: bool = False)
         _cache.clear()
     _cache[key] = (now, html)
     return html
+
+
+def item_partial(name: str):
+    """Register how one item of partial ``name`` renders (``fn(event, item_id)``, via ``render_item``),
+    so a domain function can push it with ``push_item`` without rendering anything itself."""
+
+    def register(fn):
+        _item_renderers[name] = fn
+        return fn
+
+    return register
+
+
+def push_item(event_id: int, name: str, item_id: int, dom_id: str, now: bool = False) -> None:
+    """Once committed, send every page this item of ``name`` (new or edited), rendered once.
+    Outside a request (the demo loader) pages are just told to reload the partial."""
+
+    def push():
+        if not has_request_context():
+            realtime.changed(event_id, name, now=now)
+            return
+        html = _item_renderers[name](db.session.get(Event, event_id), item_id)
+        realtime.changed(event_id, name, now=now, item=dom_id, html=html)
+
+    after_commit(push)
 
 
 def render_item(template: str, **context) -> dict[str, str]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from barcamp.core.extensions import db
-from barcamp.core.models import Attendee, Event, Pitch
+from barcamp.core.models import Attendee, Event
 from barcamp.grid.plan import place, set_lock
 from barcamp.grid.reading import host_key
+from barcamp.pitches.enums import ACTIVE
+from barcamp.pitches.models import Pitch
 from barcamp.pitches.votes import interest_counts
 
 
@@ -20,7 +22,7 @@ def load(event: Event, people: list[Attendee]) -> None:
         return
     set_lock(event, saturday[0].id, rooms[-1].id, True)  # the organisers' corner
     interest = interest_counts(event.id)
-    pitches = db.session.scalars(select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "active")).all()
+    pitches = db.session.scalars(select(Pitch).where(Pitch.event_id == event.id, Pitch.status == ACTIVE)).all()
     queue = sorted(pitches, key=lambda p: (-interest.get(p.id, 0), p.id))[:16]
     cells = [(slot, room) for room in rooms for slot in saturday if (slot, room) != (saturday[0], rooms[-1])]
     hosts: dict[int, set] = {slot.id: set() for slot in saturday}

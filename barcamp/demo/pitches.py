@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 
 from barcamp.core.extensions import db
-from barcamp.core.models import Attendee, Event, Vote
-from barcamp.pitches.views import create_pitch
+from barcamp.core.models import Attendee, Event
+from barcamp.pitches.domain import create_pitch
+from barcamp.pitches.models import Vote
 
 PITCHES = [
     ("Barcamp für Einsteiger: Wie funktioniert das hier?", "beginner", "discussion", "de", "barcamp, einstieg"),

@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from barcamp.core.extensions import db
 from barcamp.core.identity import hash_key
-from barcamp.core.models import Pitch, Question, QuestionVote
+from barcamp.pitches.enums import ACTIVE
+from barcamp.pitches.models import Pitch
 from barcamp.questions.domain import new_secret, promote
+from barcamp.questions.models import Question, QuestionVote
 
 # (text, upvotes, answered, pinned)
 EVENT_WIDE = [
@@ -56,7 +58,7 @@ def load(event, people) -> None:
     for i, (text, votes, answered, pinned) in enumerate(EVENT_WIDE):
         _upvote(_question(event, text, answered=answered, pinned=pinned), people, votes, i)
     pitches = db.session.scalars(
-        select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "active").order_by(Pitch.id).limit(3)
+        select(Pitch).where(Pitch.event_id == event.id, Pitch.status == ACTIVE).order_by(Pitch.id).limit(3)
     ).all()
     for i, (text, pitch) in enumerate(zip(IN_SESSIONS, pitches, strict=False)):
         _upvote(_question(event, text, pitch_id=pitch.id), people, 3 - i, 40 + i)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from barcamp.core.extensions import db
-from barcamp.core.models import Connection, Tip, TipCard, TipMark, card_tag
-from barcamp.tips.domain import get_tags
+from barcamp.core.tags import get_tags, parse_tags
+from barcamp.tips.models import Connection, Tip, TipCard, TipMark, card_tag
 
 # (person index, intro, can help with, looking for, contact, visibility, show first-timer badge)
 CARDS = [
@@ -60,10 +60,6 @@ TIPS = [
 ]  # fmt: skip
 
 
-def _tags(raw: str) -> list[str]:
-    return [t.strip() for t in raw.split(",") if t.strip()]
-
-
 def load(event, people) -> None:
     """Add demo cards, tips, helpful marks and a few connections to the demo event."""
     cards = []
@@ -80,13 +76,13 @@ def load(event, people) -> None:
         db.session.add(card)
         db.session.flush()
         for kind, raw in (("help", helps), ("seek", seeks)):
-            for tag in get_tags(event.id, _tags(raw)):
+            for tag in get_tags(event.id, parse_tags(raw)):
                 db.session.execute(card_tag.insert().values(card_id=card.id, tag_id=tag.id, kind=kind))
         cards.append(card)
     voters = people[20:]  # the quiet attendees find things helpful too
     for card_idx, text, link, tags, helpful in TIPS:
         tip = Tip(card_id=cards[card_idx].id, text=text, link=link)
-        tip.tags = get_tags(event.id, _tags(tags))
+        tip.tags = get_tags(event.id, parse_tags(tags))
         db.session.add(tip)
         db.session.flush()
         db.session.add_all(TipMark(tip_id=tip.id, attendee_id=v.id, kind="helpful") for v in voters[:helpful])

@@ -1,132 +1,28 @@
-"""Events: create one, join one by code, the attendee home, projector and QR code."""
+"""The public doors: the start page, creating and joining an event, the attendee's home, guide
+and profile, the projector page, the QR code and the language switcher."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
-import secrets
-import unicodedata
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from wtforms import BooleanField, DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from sqlalchemy import select
 
-from barcamp.core import realtime, rules
-from barcamp.core.database import transaction
+from barcamp.core import screens
+from barcamp.core.enums import languages
 from barcamp.core.errors import wants_json
 from barcamp.core.extensions import db
-from barcamp.core.forms import Form, strip
-from barcamp.core.identity import current_attendee, event_or_404, grant_facilitator, hash_key, is_facilitator
-from barcamp.core.models import Attendee, Day, Event, FacilitatorLink
+from barcamp.core.identity import current_attendee, event_or_404, grant_facilitator, is_facilitator
+from barcamp.core.models import Event
 from barcamp.core.partials import partial
 from barcamp.core.ratelimits import limiter, per_address
 from barcamp.core.security import local_url
+from barcamp.events.domain import create_event, update_profile
+from barcamp.events.forms import CreateEventForm, JoinForm, ProfileForm
 
 bp = Blueprint("events", __name__)
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-
-
-# --- domain -----------------------------------------------------------------
-
-
-def slugify(text: str) -> str:
-    """A URL-safe slug from any (German) event name."""
-    text = text.replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "barcamp"
-
-
-@transaction
-def create_event(
-    name: str, hashtag: str = "", timezone: str = "Europe/Berlin", first_day: dt.date | None = None
-) -> tuple[Event, str]:
-    """Create an event with one day; return it and its secret facilitator key."""
-    slug = base = slugify(name)
-    while db.session.scalar(select(Event.id).where(Event.slug == slug)):
-        slug = f"{base}-{secrets.token_hex(2)}"
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-    while db.session.scalar(select(Event.id).where(Event.join_code == code)):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-    event = Event(
-        slug=slug,
-        name=name.strip(),
-        hashtag=hashtag.strip().lstrip("#") or None,
-        timezone=timezone,
-        join_code=code,
-    )
-    event.days.append(Day(date=first_day or dt.date.today()))
-    db.session.add(event)
-    db.session.flush()
-    key = new_facilitator_link(event, "creator")
-    return event, key
-
-
-@transaction
-def new_facilitator_link(event: Event, label: str = "") -> str:
-    """Create a facilitator link for ``event`` and return its secret key."""
-    key = secrets.token_urlsafe(24)
-    db.session.add(FacilitatorLink(event_id=event.id, key_hash=hash_key(key), label=label))
-    return key
-
-
-@transaction
-def rotate_facilitator_link(event: Event, link_id: int) -> str:
-    """Revoke one facilitator link and issue a replacement with the same label."""
-    link = db.session.get(FacilitatorLink, link_id)
-    if link is None or link.event_id != event.id or link.revoked_at:
-        abort(404)
-    link.revoked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    realtime.revoke_facilitators(event.id)
-    return new_facilitator_link(event, link.label)
-
-
-@transaction
-def update_profile(attendee: Attendee, display_name: str, first_timer: bool) -> None:
-    """Set an attendee's optional display name and "first barcamp" flag."""
-    attendee.display_name = display_name.strip()
-    attendee.first_timer = first_timer
-
-
-def first_timer_count(event: Event) -> int:
-    """How many attendees said this is their first barcamp (facilitators see only this)."""
-    return db.session.scalar(select(func.count(Attendee.id)).where(Attendee.event_id == event.id, Attendee.first_timer))
-
-
-# --- forms ------------------------------------------------------------------
-
-
-class CreateEventForm(Form):
-    name = StringField(
-        _l("Event name"),
-        validators=[DataRequired(_l("Please give the event a name.")), Length(max=120)],
-        filters=[strip],
-    )
-    hashtag = StringField(_l("Hashtag (optional)"), validators=[Optional(), Length(max=60)])
-    timezone = StringField(
-        _l("Time zone"), default="Europe/Berlin", validators=[DataRequired(), rules.rule("event", "timezone")]
-    )
-    first_day = DateField(
-        _l("First day"),
-        default=dt.date.today,
-        validators=[DataRequired(_l("Please pick a date.")), rules.rule("day", "date")],
-    )
-
-
-class JoinForm(Form):
-    code = StringField(
-        _l("Event code"), validators=[DataRequired(_l("Please enter the code shown on the screen.")), Length(max=12)]
-    )
-
-
-class ProfileForm(Form):
-    display_name = StringField(_l("Display name (optional)"), validators=[Optional(), Length(max=60)])
-    first_timer = BooleanField(_l("This is my first barcamp"))
 
 
 # --- views ------------------------------------------------------------------
@@ -199,14 +95,15 @@ def facilitator_link(slug, key):
 def home(slug):
     """The attendee home, mobile-first."""
     event = event_or_404(slug)
-    from barcamp.pitches.views import home_context
-
     attendee = current_attendee(event)
     # The guide shows on the first visit only; the menu re-opens it.
     show_guide = not session.get("guide_seen")
     session["guide_seen"] = True
     return render_template(
-        "events/home.html", attendee=attendee, show_guide=show_guide, **home_context(event, attendee)
+        "events/home.html",
+        attendee=attendee,
+        show_guide=show_guide,
+        **{"event": event, **screens.context_for("home", event, attendee)},
     )
 
 
@@ -256,12 +153,14 @@ def qr(slug):
 @bp.get("/lang/<code>")
 def set_language(code):
     """The visible language switcher."""
-    if code in ("de", "en"):
+    if code in languages():
         session["lang"] = code
     return redirect(local_url(request.args.get("next"), "/"))
 
 
 @partial("projector")
 def projector_partial(event: Event) -> str:
-    """What the projector shows now: welcome slide, pitches, grid, now/next or the wall."""
-    return render_template("events/_projector.html", event=event)
+    """What the projector shows now: the mode the facilitator chose, as its feature renders it."""
+    return render_template(
+        "events/_projector.html", event=event, mode_template=screens.projector_template(event.projector_mode)
+    )

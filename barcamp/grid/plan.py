@@ -14,35 +14,35 @@ from sqlalchemy import select
 
 from barcamp.core import realtime
 from barcamp.core.database import transaction
+from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
-from barcamp.core.models import Event, Pitch, Placement, Room, Slot
+from barcamp.core.models import Event, Room, Slot
+from barcamp.grid.models import Placement
 from barcamp.grid.reading import build_grid, host_key, latest_batch
-
-
-class GridError(ValueError):
-    """A grid action that cannot be done; the message is shown to the facilitator."""
+from barcamp.pitches.enums import ACTIVE
+from barcamp.pitches.models import Pitch
 
 
 def _slot(event: Event, slot_id: int) -> Slot:
     slot = db.session.get(Slot, slot_id)
     if slot is None or slot.day.event_id != event.id:
-        raise GridError(_l("That time slot does not exist (any more)."))
+        raise DomainError(_l("That time slot does not exist (any more)."))
     if slot.kind != "session":
-        raise GridError(_l("Breaks and plenaries span all rooms: no session can be placed there."))
+        raise DomainError(_l("Breaks and plenaries span all rooms: no session can be placed there."))
     return slot
 
 
 def _room(event: Event, room_id: int) -> Room:
     room = db.session.get(Room, room_id)
     if room is None or room.event_id != event.id:
-        raise GridError(_l("That room does not exist (any more)."))
+        raise DomainError(_l("That room does not exist (any more)."))
     return room
 
 
 def _pitch(event: Event, pitch_id: int) -> Pitch:
     pitch = db.session.get(Pitch, pitch_id)
-    if pitch is None or pitch.event_id != event.id or pitch.status != "active":
-        raise GridError(_l("That pitch is no longer open for scheduling."))
+    if pitch is None or pitch.event_id != event.id or pitch.status != ACTIVE:
+        raise DomainError(_l("That pitch is no longer open for scheduling."))
     return pitch
 
 
@@ -85,7 +85,7 @@ def place(event: Event, pitch_id: int, slot_id: int, room_id: int) -> list[dict]
     displaced = None
     if target is not None and target.pitch_id:
         other = db.session.get(Pitch, target.pitch_id)
-        displaced = other if other.status == "active" else None
+        displaced = other if other.status == ACTIVE else None
     # Free the pitch (unique) before it lands in the target, one statement at a time.
     if source is not None:
         source.pitch_id, source.autoplan_batch = None, None
@@ -113,12 +113,12 @@ def unschedule(event: Event, pitch_id: int) -> list[dict]:
     """Take a pitch off the grid (back to the unscheduled queue)."""
     pitch = db.session.get(Pitch, pitch_id)
     if pitch is None or pitch.event_id != event.id:
-        raise GridError(_l("That pitch is no longer open for scheduling."))
+        raise DomainError(_l("That pitch is no longer open for scheduling."))
     source = db.session.scalar(select(Placement).where(Placement.pitch_id == pitch.id))
     if source is None:
         return []
     _release(source)
-    moved = [_moved(pitch, None)] if pitch.status == "active" else []
+    moved = [_moved(pitch, None)] if pitch.status == ACTIVE else []
     realtime.changed(event.id, "grid", now=True, moved=moved)
     return moved
 
@@ -196,7 +196,7 @@ def undo_autoplan(event: Event, batch: str | None = None) -> int:
     for row in rows:
         _release(row)
     # Phones that follow these sessions hear they left the programme.
-    moved = [_moved(pitch, None) for pitch in pitches if pitch.status == "active"]
+    moved = [_moved(pitch, None) for pitch in pitches if pitch.status == ACTIVE]
     if rows:
         realtime.changed(event.id, "grid", now=True, moved=moved)
     return len(rows)

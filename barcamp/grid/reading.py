@@ -13,7 +13,10 @@ from sqlalchemy import select
 
 from barcamp.core import dates, zones
 from barcamp.core.extensions import db
-from barcamp.core.models import Event, Pitch, Placement, Room, Slot
+from barcamp.core.models import Event, Room, Slot
+from barcamp.grid.models import Placement
+from barcamp.pitches.enums import ACTIVE
+from barcamp.pitches.models import Pitch
 from barcamp.pitches.votes import interest_counts
 
 
@@ -103,7 +106,7 @@ def build_grid(event: Event) -> Grid:
         (p.slot_id, p.room_id): p for p in db.session.scalars(select(Placement).where(Placement.event_id == event.id))
     }
     pitches = {
-        p.id: p for p in db.session.scalars(select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "active"))
+        p.id: p for p in db.session.scalars(select(Pitch).where(Pitch.event_id == event.id, Pitch.status == ACTIVE))
     }
     interest = interest_counts(event.id)
     placed: set[int] = set()

@@ -8,25 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from barcamp.core import screens
 from barcamp.core.api import section
-from barcamp.core.errors import wants_json
-from barcamp.core.extensions import db
+from barcamp.core.errors import DomainError
 from barcamp.core.forms import Form
 from barcamp.core.identity import current_attendee, event_or_404, facilitator_required
-from barcamp.core.models import Attendee, Event, Pitch, Vote
+from barcamp.core.models import Event
 from barcamp.core.partials import partial
+from barcamp.core.replies import done, failed
 from barcamp.grid import export as grid_export
-from barcamp.grid.plan import GridError, autoplan, place, set_lock, undo_autoplan
+from barcamp.grid.plan import autoplan, place, set_lock, undo_autoplan
 from barcamp.grid.plan import unschedule as unschedule_pitch
 from barcamp.grid.reading import build_grid, day_on_screen, event_tz, now_next
+from barcamp.pitches.votes import my_votes
 
 bp = Blueprint("grid", __name__)
 
@@ -60,47 +61,21 @@ class UndoForm(Form):
 # --- helpers ------------------------------------------------------------------
 
 
-def my_votes(event: Event, attendee: Attendee | None = None) -> list[int]:
-    """Ids of the pitches an attendee (by default this browser's) voted for."""
-    attendee = attendee or current_attendee(event)
-    if attendee is None:
-        return []
-    return sorted(
-        db.session.scalars(
-            select(Vote.pitch_id)
-            .join(Pitch, Pitch.id == Vote.pitch_id)
-            .where(Vote.attendee_id == attendee.id, Pitch.event_id == event.id)
-        )
-    )
-
-
-def _done(event: Event, message: str, **data):
-    """Answer a facilitator action: JSON for background requests, else back to the console."""
-    if wants_json():
-        return {"ok": True, "message": message, **data}
-    flash(message, "success")
-    return redirect(url_for("setup.console", slug=event.slug) + "#grid")
-
-
-def _failed(event: Event, message: str):
-    if wants_json():
-        return {"error": message}, 400
-    from barcamp.console.views import render_console  # the console page, shown again with the error
-
-    flash(message, "error")
-    return render_console(event, 400)
+def _console_url(event: Event) -> str:
+    return url_for("setup.console", slug=event.slug) + "#grid"
 
 
 def _act(event: Event, form: Form, action):
     """Validate a grid form and run ``action(form) -> message``; domain errors become 400."""
     if not form.validate():
-        errors = [e for errs in form.errors.values() for e in errs]
-        return _failed(event, str(errors[0]) if errors else _("Something in that request was not right."))
+        message = form.error_text() or _("Something in that request was not right.")
+        return failed(message, page=lambda: screens.render_console(event, 400)[0])
     try:
         message, data = action(form)
-    except GridError as exc:
-        return _failed(event, str(exc))
-    return _done(event, message, **data)
+    except DomainError as exc:
+        message, status = exc.message, exc.status
+        return failed(message, status, page=lambda: screens.render_console(event, status)[0])
+    return done(_console_url(event), message, **data)
 
 
 # --- attendee views -------------------------------------------------------------
@@ -129,7 +104,7 @@ def attendee(slug):
     me = current_attendee(event)
     return render_template(
         "grid/attendee.html",
-        my_votes=my_votes(event, me),
+        my_votes=sorted(my_votes(event, me)),
         feed_url=grid_export.feed_url(event, me),
         filter_room=room if any(r.id == room for r in event.rooms) else None,
         filter_mine=request.args.get("mine") == "1",
@@ -148,7 +123,7 @@ def print_view(slug):
 def mine_json(slug):
     """The pitches I voted for, so the page can mark and filter "my sessions" after a resync."""
     event = event_or_404(slug)
-    return {"pitch_ids": my_votes(event)}, 200, {"Cache-Control": "no-store"}
+    return {"pitch_ids": sorted(my_votes(event, current_attendee(event)))}, 200, {"Cache-Control": "no-store"}
 
 
 def _calendar(body: bytes, filename: str) -> Response:
@@ -177,7 +152,7 @@ def ical_mine(slug):
         if attendee is None:
             abort(404)
     title = _("%(event)s: my sessions", event=event.name)
-    body = grid_export.ical(build_grid(event), set(my_votes(event, attendee)), title)
+    body = grid_export.ical(build_grid(event), my_votes(event, attendee or current_attendee(event)), title)
     return _calendar(body, f"{event.slug}-mine.ics")
 
 

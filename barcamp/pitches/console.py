@@ -19,10 +19,15 @@ from barcamp.core.errors import wants_json
 from barcamp.core.extensions import db
 from barcamp.core.forms import Form
 from barcamp.core.identity import facilitator_required
-from barcamp.core.models import Event, Pitch, Question, Vote
+from barcamp.core.models import Event
 from barcamp.core.partials import partial
-from barcamp.pitches.views import MAX_TAGS, _pitch_of, bp, list_context, queue, set_status
+from barcamp.pitches.domain import queue, set_status
+from barcamp.pitches.enums import ACTIVE, MAX_TAGS
+from barcamp.pitches.models import Pitch, Vote
+from barcamp.pitches.partials import list_context
+from barcamp.pitches.views import bp, pitch_of
 from barcamp.pitches.votes import interest_counts
+from barcamp.questions.models import Question
 
 # --- domain -----------------------------------------------------------------
 
@@ -78,7 +83,7 @@ def settle_held(event: Event, approve: bool) -> int:
     """Approve (to the list) or hide every pitch waiting for approval; returns how many."""
     held = db.session.scalars(select(Pitch).where(Pitch.event_id == event.id, Pitch.status == "pending")).all()
     for pitch in held:
-        pitch.status = "active" if approve else "hidden"
+        pitch.status = ACTIVE if approve else "hidden"
     if held:
         realtime.changed(event.id, "pitches")
         realtime.changed(event.id, "spotlight")
@@ -108,8 +113,8 @@ def merge_form(event: Event) -> MergeForm:
 @facilitator_required
 def hide(event, pitch_id):
     """Hide a pitch from everyone (or restore it)."""
-    pitch = _pitch_of(event, pitch_id)
-    set_status(pitch, "active" if request.form.get("restore") else "hidden")
+    pitch = pitch_of(event, pitch_id)
+    set_status(pitch, ACTIVE if request.form.get("restore") else "hidden")
     if wants_json():
         return {"ok": True, "status": pitch.status}
     return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
@@ -139,7 +144,7 @@ def merge(event):
     choices = [(p.id, p.title) for p in queue(event)]
     form.keep.choices = form.duplicate.choices = choices
     if form.validate() and form.keep.data != form.duplicate.data:
-        keep, dupe = _pitch_of(event, form.keep.data), _pitch_of(event, form.duplicate.data)
+        keep, dupe = pitch_of(event, form.keep.data), pitch_of(event, form.duplicate.data)
         merge_pitches(keep, dupe)
         flash(_("Merged “%(dupe)s” into “%(keep)s”.", dupe=dupe.title, keep=keep.title), "success")
     else:

@@ -29,9 +29,11 @@ from barcamp.core.identity import (
     event_or_404,
     facilitator_required,
 )
-from barcamp.core.models import Attendee, Event, Pitch, Vote, utcnow
+from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.core.ratelimits import fresh_votes, limiter
 from barcamp.core.security import local_url
+from barcamp.pitches.enums import ACTIVE
+from barcamp.pitches.models import Pitch, Vote
 
 bp = Blueprint("votes", __name__)
 
@@ -44,7 +46,7 @@ def interest_counts(event_id: int) -> dict[int, int]:
     rows = db.session.execute(
         select(Vote.pitch_id, func.count(Vote.id))
         .join(Pitch, Pitch.id == Vote.pitch_id)
-        .where(Pitch.event_id == event_id, Pitch.status == "active")
+        .where(Pitch.event_id == event_id, Pitch.status == ACTIVE)
         .group_by(Vote.pitch_id)
     )
     return {pitch_id: n for pitch_id, n in rows}
@@ -75,7 +77,7 @@ def my_votes(event: Event, attendee: Attendee | None) -> set[int]:
         db.session.scalars(
             select(Vote.pitch_id)
             .join(Pitch, Pitch.id == Vote.pitch_id)
-            .where(Vote.attendee_id == attendee.id, Pitch.status == "active")
+            .where(Vote.attendee_id == attendee.id, Pitch.status == ACTIVE)
         )
     )
 
@@ -111,7 +113,7 @@ _STATE = (
 _USED = (
     select(func.count(Vote.id))
     .join(Pitch, Pitch.id == Vote.pitch_id)
-    .where(Vote.attendee_id == bindparam("a"), Pitch.status == "active")
+    .where(Vote.attendee_id == bindparam("a"), Pitch.status == ACTIVE)
 )
 _INSERT = insert(Vote)
 _DELETE = delete(Vote).where(Vote.id == bindparam("v"))
@@ -137,7 +139,7 @@ def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteRe
 
     if not voting_open:
         return VoteResult(existing is not None, left(used), _("Voting is closed right now."))
-    if status != "active":
+    if status != ACTIVE:
         return VoteResult(False, left(used), _("This pitch is no longer open for votes."))
     if on and existing is None:
         if budget is not None and used >= budget:

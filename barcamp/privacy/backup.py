@@ -24,12 +24,17 @@ import uuid
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Time, delete, insert, select, update
 
-from barcamp.core import rules
+from barcamp.core import rules, screens
 from barcamp.core.database import transaction
+from barcamp.core.enums import SLOT_KINDS, languages
 from barcamp.core.extensions import db
 from barcamp.core.identity import hash_key
-from barcamp.core.models import Event, Pitch, Question, utcnow
-from barcamp.events.views import CODE_ALPHABET, new_facilitator_link, slugify
+from barcamp.core.models import Event, utcnow
+from barcamp.events.domain import CODE_ALPHABET, new_facilitator_link, slugify
+from barcamp.pitches.enums import FORMATS, LEVELS, STATUSES
+from barcamp.pitches.models import Pitch
+from barcamp.questions.models import Question
+from barcamp.tips.domain import MARK_KINDS, VISIBILITIES
 
 FORMAT, VERSION = "barcamp-event", 1
 MAX_ROWS = 100_000  # a big event's backup holds some 20,000; a larger file is refused, not half-read
@@ -45,21 +50,27 @@ UNIQUE_PER_SERVER = {
     "pitch": (Pitch.client_id, lambda: uuid.uuid4().hex),
     "question": (Question.secret_hash, lambda: hash_key(secrets.token_urlsafe(16))),  # nobody holds the copy's
 }
-# Columns with a closed set of values; anything else would break a page that renders them.
-CHOICES = {
-    ("event", "projector_mode"): {"welcome", "pitches", "grid", "nownext", "wall"},
-    ("slot", "kind"): {"session", "break", "plenary"},
-    ("pitch", "level"): {"beginner", "everyone", "deep"},
-    ("pitch", "format"): {"talk", "discussion", "workshop", "other"},
-    ("pitch", "language"): {"de", "en"},
-    ("pitch", "status"): {"active", "pending", "withdrawn", "hidden", "merged"},
-    ("question", "status"): {"pending", "visible", "hidden"},
-    ("tip_card", "contact_visibility"): {"public", "request", "never"},
-    ("card_tag", "kind"): {"help", "seek"},
-    ("tip_mark", "kind"): {"helpful", "saved"},
-    ("connection", "status"): {"pending", "accepted", "ignored"},
-    ("board_report", "target"): {"tip", "card"},
-}
+
+
+def choices() -> dict[tuple[str, str], set[str]]:
+    """Columns with a closed set of values; anything else would break a page that renders them.
+    (A function: the projector's modes are known once every feature is imported.)"""
+    return {
+        ("event", "projector_mode"): set(screens.mode_values()),
+        ("slot", "kind"): {k for k, _ in SLOT_KINDS},
+        ("pitch", "level"): {k for k, _ in LEVELS},
+        ("pitch", "format"): {k for k, _ in FORMATS},
+        ("pitch", "language"): set(languages()),
+        ("pitch", "status"): set(STATUSES),
+        ("question", "status"): {"pending", "visible", "hidden"},
+        ("tip_card", "contact_visibility"): set(VISIBILITIES),
+        ("card_tag", "kind"): {"help", "seek"},
+        ("tip_mark", "kind"): set(MARK_KINDS),
+        ("connection", "status"): {"pending", "accepted", "ignored"},
+        ("board_report", "target"): {"tip", "card"},
+    }
+
+
 INT_MAX = 2**31 - 1
 YIELD_EVERY = 2000  # rows checked between letting other requests run
 
@@ -150,7 +161,7 @@ def _coerce(table, column, raw):
 
 def _check(table, values: dict) -> None:
     """The rules the forms apply, and the closed sets of values."""
-    for (tname, cname), allowed in CHOICES.items():
+    for (tname, cname), allowed in choices().items():
         if tname == table.name and cname in values and values[cname] not in allowed:
             raise ImportProblem(f"{tname}.{cname} has an unknown value")
     problem = rules.problem(table.name, values)

@@ -15,7 +15,9 @@ from sqlalchemy import delete, func, select
 from barcamp.core import zones
 from barcamp.core.database import transaction
 from barcamp.core.extensions import db
-from barcamp.core.models import BoardReport, Day, Event, Question, Tip, TipCard, utcnow
+from barcamp.core.models import Day, Event, utcnow
+from barcamp.questions.models import Question
+from barcamp.tips.models import BoardReport, Tip, TipCard
 
 log = logging.getLogger(__name__)
 

@@ -11,23 +11,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from barcamp.core.extensions import db
-from barcamp.core.models import (
-    Attendee,
-    BoardReport,
-    Connection,
-    Event,
-    Pitch,
-    Placement,
-    Question,
-    QuestionReport,
-    QuestionVote,
-    Tip,
-    TipCard,
-    TipMark,
-    Vote,
-    utcnow,
-)
+from barcamp.core.models import Attendee, Event, utcnow
+from barcamp.grid.models import Placement
+from barcamp.pitches.models import Pitch, Vote
+from barcamp.questions.models import Question, QuestionReport, QuestionVote
 from barcamp.tips.domain import card_tags
+from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark
 
 FORMAT, VERSION = "barcamp-summary", 1
 

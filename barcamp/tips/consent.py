@@ -10,9 +10,11 @@ from sqlalchemy import delete, or_, select
 
 from barcamp.core import realtime
 from barcamp.core.database import transaction
+from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
-from barcamp.core.models import BoardReport, Connection, Event, TipCard, TipMark, card_tag
-from barcamp.tips.domain import BoardError, announce_board, member
+from barcamp.core.models import Event
+from barcamp.tips.domain import MESSAGES, announce_board, member
+from barcamp.tips.models import BoardReport, Connection, TipCard, TipMark, card_tag
 
 
 def connections_of(card: TipCard | None) -> list[Connection]:
@@ -73,13 +75,13 @@ def _announce_connection(event_id: int, *cards: TipCard) -> None:
 def request_connection(mine: TipCard | None, other: TipCard) -> str:
     """Ask another card to connect; returns "sent" or "accepted" (when they had asked me)."""
     if member(mine) is None:
-        raise BoardError("join", 403)
+        raise DomainError(MESSAGES["join"], 403)
     if other.id == mine.id or other.hidden or other.event_id != mine.event_id:
-        raise BoardError("missing", 404)
+        raise DomainError(MESSAGES["missing"], 404)
     if not can_be_asked(other):
-        raise BoardError("not-on-request")
+        raise DomainError(MESSAGES["not-on-request"])
     if not mine.contact or mine.contact_visibility == "never":
-        raise BoardError("need-contact")
+        raise DomainError(MESSAGES["need-contact"])
     reverse = db.session.scalar(
         select(Connection).where(Connection.from_card_id == other.id, Connection.to_card_id == mine.id)
     )
@@ -101,7 +103,7 @@ def request_connection(mine: TipCard | None, other: TipCard) -> str:
 def answer_connection(mine: TipCard | None, conn: Connection, accept: bool) -> None:
     """Accept or (silently) ignore a request addressed to my card."""
     if member(mine) is None or conn.to_card_id != mine.id:
-        raise BoardError("missing", 404)
+        raise DomainError(MESSAGES["missing"], 404)
     if conn.status == "accepted" and not accept:
         return  # ignoring never takes back consent already given
     conn.status = "accepted" if accept else "ignored"

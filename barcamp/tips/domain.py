@@ -6,41 +6,40 @@ Contacts and connections live in ``tips_consent``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from barcamp.core import realtime
 from barcamp.core.database import transaction
+from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
-from barcamp.core.models import Attendee, BoardReport, Event, Tag, Tip, TipCard, TipMark, card_tag, utcnow
+from barcamp.core.models import Attendee, Event, Tag, utcnow
+from barcamp.core.tags import get_tags
+from barcamp.tips.models import BoardReport, Tip, TipCard, TipMark, card_tag
 
 VISIBILITIES = ("public", "request", "never")
 MARK_KINDS = ("helpful", "saved")
 
 
-class BoardError(Exception):
-    """A rule of the board was broken; the message is shown to the person."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
+# What a broken rule of the board says to the person.
+MESSAGES = {
+    "join": _l("Join the board first."),
+    "missing": _l("We couldn't find that on the board."),
+    "not-on-request": _l("This person does not share a contact on request."),
+    "need-contact": _l(
+        "Add a contact to your card (public or on request) first, so the other person can reach you too."
+    ),
+    "own-tip": _l("That's your own tip."),
+    "kind": _l("Something in that request was not right. Please go back and try again."),
+    "visibility": _l("Something in that request was not right. Please go back and try again."),
+}
 
 
 # --- small helpers ------------------------------------------------------------
-
-
-def parse_tags(raw: str | None) -> list[str]:
-    """Comma-separated tags, trimmed, lower-case, without '#' and duplicates."""
-    names: list[str] = []
-    for part in re.split(r"[,;\n]", raw or ""):
-        name = " ".join(part.strip().lstrip("#").split()).lower()
-        if name and name not in names:
-            names.append(name)
-    return names
 
 
 def announce_board(event_id: int) -> None:
@@ -48,25 +47,6 @@ def announce_board(event_id: int) -> None:
     realtime.changed(event_id, "tips")
     realtime.changed(event_id, "tipcards")
     realtime.changed(event_id, "tipmod", facilitators_only=True)
-
-
-def get_tags(event_id: int, names: list[str]) -> list[Tag]:
-    """The event's tags with these names, created as needed (safe against a concurrent insert)."""
-    if not names:
-        return []
-    found = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.event_id == event_id, Tag.name.in_(names)))}
-    tags = []
-    for name in names:
-        tag = found.get(name)
-        if tag is None:
-            try:
-                with db.session.begin_nested():
-                    tag = Tag(event_id=event_id, name=name)
-                    db.session.add(tag)
-            except IntegrityError:
-                tag = db.session.scalar(select(Tag).where(Tag.event_id == event_id, Tag.name == name))
-        tags.append(tag)
-    return tags
 
 
 # --- reading ------------------------------------------------------------------
@@ -234,7 +214,7 @@ def save_card(
 ) -> TipCard:
     """Join the board (create my card) or edit my card."""
     if contact_visibility not in VISIBILITIES:
-        raise BoardError("visibility")
+        raise DomainError(MESSAGES["visibility"])
     card = card_of(event, attendee)
     if card is None:
         card = TipCard(event_id=event.id, attendee_id=attendee.id)
@@ -256,7 +236,7 @@ def save_card(
 def post_tip(card: TipCard, text: str, link: str = "", tags: list[str] = ()) -> Tip:
     """Post a tip from my card; the same text re-sent within minutes is stored once."""
     if member(card) is None:
-        raise BoardError("join", 403)
+        raise DomainError(MESSAGES["join"], 403)
     text, link = text.strip(), link.strip()
     recent = utcnow() - dt.timedelta(minutes=10)
     same = db.session.scalar(
@@ -276,7 +256,7 @@ def post_tip(card: TipCard, text: str, link: str = "", tags: list[str] = ()) -> 
 def delete_tip(card: TipCard, tip: Tip) -> None:
     """Delete one of my own tips."""
     if tip.card_id != card.id:
-        raise BoardError("missing", 404)
+        raise DomainError(MESSAGES["missing"], 404)
     db.session.execute(delete(BoardReport).where(BoardReport.target == "tip", BoardReport.target_id == tip.id))
     db.session.delete(tip)
     announce_board(card.event_id)
@@ -286,9 +266,9 @@ def delete_tip(card: TipCard, tip: Tip) -> None:
 def set_mark(attendee: Attendee, tip: Tip, kind: str, on: bool | None) -> bool:
     """Set (True), clear (False) or toggle (None) my helpful/saved mark; returns the new state."""
     if kind not in MARK_KINDS:
-        raise BoardError("kind")
+        raise DomainError(MESSAGES["kind"])
     if kind == "helpful" and tip.card.attendee_id == attendee.id:
-        raise BoardError("own-tip")
+        raise DomainError(MESSAGES["own-tip"])
     existing = db.session.scalar(
         select(TipMark).where(TipMark.tip_id == tip.id, TipMark.attendee_id == attendee.id, TipMark.kind == kind)
     )

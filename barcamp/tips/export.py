@@ -11,7 +11,7 @@ import io
 
 from flask import Response
 
-from barcamp.core.models import Tip, TipCard
+from barcamp.tips.models import Tip, TipCard
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

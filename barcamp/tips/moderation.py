@@ -13,17 +13,11 @@ from sqlalchemy import select
 from barcamp.core.errors import wants_json
 from barcamp.core.extensions import db
 from barcamp.core.identity import facilitator_required
-from barcamp.core.models import Event, Tip, TipCard
+from barcamp.core.models import Event
 from barcamp.tips import domain as board
 from barcamp.tips.export import attachment, card_dict, tip_dict, to_csv
+from barcamp.tips.models import Tip, TipCard
 from barcamp.tips.views import bp
-
-
-@bp.app_context_processor
-def _console_helpers():
-    """``tips_summary(event)`` for the facilitator console's tips section."""
-
-    return {"tips_summary": board.summary}
 
 
 def moderation_context(event: Event) -> dict:

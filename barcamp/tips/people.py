@@ -10,23 +10,25 @@ import json
 from flask import abort, render_template
 from flask_babel import gettext as _
 
-from barcamp.core.errors import wants_json
+from barcamp.core.errors import DomainError, wants_json
 from barcamp.core.extensions import db
 from barcamp.core.identity import event_or_404
-from barcamp.core.models import Connection, Event, TipCard
+from barcamp.core.models import Event
 from barcamp.core.ratelimits import limiter
+from barcamp.core.replies import done, failed
 from barcamp.tips import consent
 from barcamp.tips import domain as board
 from barcamp.tips.export import attachment, card_dict, tip_dict, to_csv, to_vcard
-from barcamp.tips.views import _done, _fail, _viewer, _visible_card, bp
+from barcamp.tips.models import Connection, TipCard
+from barcamp.tips.views import board_url, bp, viewer, visible_card
 
 
 @bp.get("/e/<slug>/tips/people/<int:card_id>")
 def person(slug, card_id):
     """One card: tips, tags, and its contact if (and only if) I was granted it."""
     event = event_or_404(slug)
-    _att, mine = _viewer(event)
-    card = _visible_card(event, card_id, mine)
+    _att, mine = viewer(event)
+    card = visible_card(event, card_id, mine)
     contact = consent.contact_for(mine, card)
     state = consent.connection_states(board.member(mine)).get(card.id)
     if wants_json():
@@ -49,39 +51,39 @@ def person(slug, card_id):
 def connect(slug, card_id):
     """Ask a card to connect (share contacts once they accept)."""
     event = event_or_404(slug)
-    _att, mine = _viewer(event)
-    other = _visible_card(event, card_id)
+    _att, mine = viewer(event)
+    other = visible_card(event, card_id)
     try:
         state = consent.request_connection(mine, other)
-    except board.BoardError as exc:
-        return _fail(event, exc)
+    except DomainError as exc:
+        return failed(exc.message, exc.status, to=board_url(event))
     if state == "accepted":
         message = _("You are connected with %(name)s.", name=other.display_name)
     else:
         message = _("Request sent. %(name)s's contact appears once they accept.", name=other.display_name)
-    return _done(event, message, "#connections", state=state)
+    return done(board_url(event, "#connections"), message, state=state)
 
 
 @bp.post("/e/<slug>/tips/connections/<int:conn_id>/<any(accept, ignore):answer>")
 def answer(slug, conn_id, answer):
     """Accept or ignore a request to connect addressed to me."""
     event = event_or_404(slug)
-    _att, mine = _viewer(event)
+    _att, mine = viewer(event)
     conn = db.session.get(Connection, conn_id)
     if conn is None:
         abort(404)
     try:
         consent.answer_connection(mine, conn, answer == "accept")
-    except board.BoardError as exc:
-        return _fail(event, exc)
-    return _done(event, _("Connected.") if answer == "accept" else None, "#connections")
+    except DomainError as exc:
+        return failed(exc.message, exc.status, to=board_url(event))
+    return done(board_url(event, "#connections"), _("Connected.") if answer == "accept" else None)
 
 
 @bp.get("/e/<slug>/tips/connections")
 def connections(slug):
     """My requests and connections (private; refreshed live through my card's channel)."""
     event = event_or_404(slug)
-    _att, mine = _viewer(event)
+    _att, mine = viewer(event)
     html = render_template("tips/_connections.html", event=event, conns=consent.connection_lists(mine))
     return html, 200, {"Cache-Control": "no-store"}
 
@@ -102,12 +104,12 @@ def _personal_board(event: Event, mine: TipCard | None) -> dict:
 def board_json(slug):
     """The board as JSON for me: contacts only where I was granted them."""
     event = event_or_404(slug)
-    _att, mine = _viewer(event)
+    _att, mine = viewer(event)
     return _personal_board(event, mine), 200, {"Cache-Control": "no-store"}
 
 
 def _my_export(event: Event) -> dict:
-    attendee, mine = _viewer(event)
+    attendee, mine = viewer(event)
     conns = consent.connection_lists(mine)["accepted"]
     board.with_tags([card for card, _contact in conns])
     helpful = board.helpful_counts(event.id)
@@ -132,7 +134,7 @@ def export_json(slug):
 def export_vcf(slug):
     """My accepted connections as vCards."""
     event = event_or_404(slug)
-    _att, mine = _viewer(event)
+    _att, mine = viewer(event)
     return attachment(
         to_vcard(consent.connection_lists(mine)["accepted"], event.name), "text/vcard", f"{event.slug}-contacts.vcf"
     )

@@ -1,0 +1,38 @@
+"""The seams every feature builds on; nothing in ``core`` imports a feature.
+
+- ``extensions``: db, socketio, csrf, babel, migrate; ``database``: ``transaction`` and ``after_commit``
+- ``realtime``: the only emitter (coalesced tallies, change notices); ``sockets``: the Socket.IO side
+- ``partials``: one rendering path for page load and live reload (``@partial``, ``@item_partial``)
+- ``api``: the JSON snapshot (``@section``); ``screens``: console sections, projector modes, tabs
+- ``models``: the shared tables; ``identity``: attendee cookie, facilitator links, access checks
+- ``errors`` (one ``DomainError``), ``replies`` (one ``done``/``failed``), ``forms``, ``tags``, ``enums``,
+  ``rules``, ``zones``, ``dates``, ``ratelimits``, ``security``, ``assets``
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+
+from barcamp.core import api, assets, dates, errors, identity, partials, screens, security
+
+
+def init_app(app: Flask) -> None:
+    for bp in (partials.bp, api.bp):
+        app.register_blueprint(bp)
+    errors.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)  # gzip, cached and fingerprinted static files
+    dates.init_app(app)
+    identity.init_app(app)
+    screens.init_app(app)
+
+    @app.context_processor
+    def core_helpers():
+        return {
+            "is_facilitator": identity.is_facilitator,
+            "render_partial": partials.render,
+            "csrf_input": partials.csrf_input,
+            "get_locale": get_locale,
+            "endpoint_exists": lambda name: name in app.view_functions,
+        }

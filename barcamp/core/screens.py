@@ -1,0 +1,98 @@
+"""The shared screens features add themselves to, so no screen names a feature: the console's
+sections, the projector's modes, the attendee's tabs, and the helpers their templates call.
+
+A feature registers when its package is imported, as ``@partial`` does
+(``screens.console_section("tips/_console.html", 40)`` in ``barcamp/tips/__init__.py``);
+templates read the registries back through the context processor installed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class Entry:
+    order: int
+    key: str  # a template (sections, modes) or an endpoint (tabs)
+    label: str = ""
+    value: str = ""
+
+
+_sections: dict[str, Entry] = {}
+_modes: dict[str, Entry] = {}
+_tabs: dict[str, Entry] = {}
+_helpers: dict[str, Callable] = {}
+_console_page: list[Callable] = []
+_page_context: dict[str, Callable] = {}
+
+
+def console_section(template: str, order: int) -> None:
+    """A part of the facilitator console, included in ``order``."""
+    _sections[template] = Entry(order, template)
+
+
+def projector_mode(value: str, label, template: str, order: int) -> None:
+    """A mode the projector can show: its stored value, its button label and its template."""
+    _modes[value] = Entry(order, template, label, value)
+
+
+def attendee_tab(endpoint: str, label, order: int) -> None:
+    """A tab in the attendee's event navigation."""
+    _tabs[endpoint] = Entry(order, endpoint, label)
+
+
+def template_helper(**helpers: Callable) -> None:
+    """Functions a feature's templates call, e.g. ``tips_summary(event)`` in its console section."""
+    _helpers.update(helpers)
+
+
+def console_page(render: Callable) -> Callable:
+    """Register how the console page renders (``render(event, status, **bound_forms)``), so a
+    feature can show it again with its own form's errors without importing the console."""
+    _console_page[:] = [render]
+    return render
+
+
+def page_context(page: str, provide: Callable) -> None:
+    """A feature provides what a shared page shows of it: ``provide(event, attendee) -> dict``
+    (the event home is the pitch list)."""
+    _page_context[page] = provide
+
+
+def context_for(page: str, event, attendee) -> dict:
+    provide = _page_context.get(page)
+    return provide(event, attendee) if provide else {}
+
+
+def render_console(event, status: int = 200, **bound):
+    return _console_page[0](event, status, **bound)
+
+
+def projector_modes() -> list[Entry]:
+    return sorted(_modes.values(), key=lambda e: e.order)
+
+
+def mode_values() -> list[str]:
+    """The closed set of projector modes, in order: the console's switch and the import check."""
+    return [e.value for e in projector_modes()]
+
+
+def projector_template(mode: str) -> str:
+    entry = _modes.get(mode) or projector_modes()[0]
+    return entry.key
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def screens():
+        return {
+            "console_sections": lambda: [e.key for e in sorted(_sections.values(), key=lambda e: e.order)],
+            "projector_modes": projector_modes,
+            "projector_template": projector_template,
+            "event_tabs": lambda: [(e.key, e.label) for e in sorted(_tabs.values(), key=lambda e: e.order)],
+            **_helpers,
+        }
