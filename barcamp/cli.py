@@ -6,6 +6,10 @@ import click
 from flask import current_app, url_for
 from flask_migrate import upgrade
 
+from barcamp.core import zones
+from barcamp.demo import load_demo
+from barcamp.events.domain import create_event
+
 
 def _urls(event, key) -> tuple[str, str, str]:
     """The attendee, facilitator and projector URLs of an event, on PUBLIC_URL (BIND's port by default)."""
@@ -39,9 +43,6 @@ def init_app(app) -> None:
     @click.option("--timezone", default="Europe/Berlin")
     def create(name, hashtag, timezone):
         """Create an event and print its attendee and facilitator URLs."""
-        from barcamp.core import zones
-        from barcamp.events.domain import create_event
-
         if not zones.is_known(timezone):
             raise click.BadParameter(f"unknown time zone {timezone!r}, e.g. Europe/Berlin", param_hint="--timezone")
         upgrade()
@@ -50,7 +51,5 @@ def init_app(app) -> None:
     @app.cli.command()
     def demo():
         """Load (or reload) the demo event with realistic data."""
-        from barcamp.demo import load_demo
-
         upgrade()
         print_urls(*load_demo(), heading="Demo event")

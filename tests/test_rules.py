@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from barcamp.privacy.backup import ImportProblem, checked
+from barcamp.privacy.restore import ImportProblem, checked
 from tests.world import build
 
 # NUL is refused for every request before any form sees it (security.py): not part of a field's rule.

@@ -18,12 +18,14 @@ from barcamp.core.extensions import db
 
 
 class DomainError(Exception):
-    """A rule was broken: ``message`` is said to the person, ``status`` is the HTTP answer."""
+    """A rule was broken: ``message`` is said to the person, ``status`` is the HTTP answer, and
+    ``data`` is the state a background request needs to put its page right (e.g. votes left)."""
 
-    def __init__(self, message, status: int = 400):
+    def __init__(self, message, status: int = 400, **data):
         super().__init__(str(message))
         self.message = message
         self.status = status
+        self.data = data
 
 
 def wants_json() -> bool:
@@ -55,7 +57,7 @@ def init_app(app) -> None:
     def broken_rule(exc: DomainError):
         db.session.rollback()
         if wants_json():
-            return {"error": str(exc.message), "status": exc.status}, exc.status
+            return {"error": str(exc.message), "status": exc.status, **exc.data}, exc.status
         return render_template("error.html", code=exc.status, message=exc.message), exc.status
 
     @app.errorhandler(DataError)

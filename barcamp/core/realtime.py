@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 _counters: dict[str, Callable[[int], tuple[dict | None, dict]]] = {}
 _dirty: set[tuple[int, str]] = set()
 _loop_started = False
-stats = {"tally_broadcasts": 0}
 
 
 # Things only some pages show (the question wall, the tips board) go to a topic room
@@ -141,7 +140,6 @@ def flush() -> int:
         if public is not None:
             socketio.emit("tally", {"kind": kind, "counts": public, "at": at}, to=room(event_id, topic=topic_of(kind)))
         sent += 1
-    stats["tally_broadcasts"] += sent
     return sent
 
 

@@ -7,11 +7,12 @@ import re
 import secrets
 import unicodedata
 
-from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from barcamp.core import realtime
 from barcamp.core.database import transaction
+from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
 from barcamp.core.identity import hash_key
 from barcamp.core.models import Attendee, Day, Event, FacilitatorLink
@@ -64,7 +65,7 @@ def rotate_facilitator_link(event: Event, link_id: int) -> str:
     """Revoke one facilitator link and issue a replacement with the same label."""
     link = db.session.get(FacilitatorLink, link_id)
     if link is None or link.event_id != event.id or link.revoked_at:
-        abort(404)
+        raise DomainError(_l("We couldn't find that page. Maybe the link is old?"), 404)
     link.revoked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     realtime.revoke_facilitators(event.id)
     return new_facilitator_link(event, link.label)

@@ -74,9 +74,6 @@ class Grid:
     def rows(self) -> list[Row]:
         return [row for _day, rows in self.days for row in rows]
 
-    def cell(self, key: str) -> Cell | None:
-        return next((c for row in self.rows for c in row.cells if c.key == key), None)
-
     def when(self, row: Row) -> str:
         """A slot's start for messages: "14:00", with the day when the event has several."""
         start = row.slot.starts_at.strftime("%H:%M")

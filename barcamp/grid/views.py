@@ -37,7 +37,7 @@ PAGE_ROOMS = PAGE_SLOTS = 8  # the projector shows up to 8 rooms × 8 slots at o
 # --- forms ------------------------------------------------------------------
 
 
-class PitchForm(Form):
+class PitchIdForm(Form):
     pitch_id = IntegerField(validators=[InputRequired(_l("Pick a pitch first."))])
 
 
@@ -46,7 +46,7 @@ class CellForm(Form):
     room_id = IntegerField(validators=[InputRequired()])
 
 
-class PlaceForm(CellForm, PitchForm):
+class PlaceForm(CellForm, PitchIdForm):
     pass
 
 
@@ -190,7 +190,7 @@ def unschedule(event):
     def action(form):
         return _("Session taken off the grid."), {"moved": unschedule_pitch(event, form.pitch_id.data)}
 
-    return _act(event, PitchForm(), action)
+    return _act(event, PitchIdForm(), action)
 
 
 @bp.post("/e/<slug>/facilitate/grid/lock")

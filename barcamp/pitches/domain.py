@@ -1,16 +1,17 @@
 """Pitches' rules: create, edit, withdraw, hide and restore, and the shared list's order.
-No request and no HTML here: the live card goes out through ``partials.push_card``."""
+No request and no HTML here: the live card goes out through ``core.partials.push_item``."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from barcamp.core import realtime
 from barcamp.core.database import transaction
+from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event, Tag
 from barcamp.core.partials import push_item
@@ -40,7 +41,7 @@ def create_pitch(event: Event, attendee: Attendee | None, *, client_id: str | No
         existing = db.session.scalar(select(Pitch).where(Pitch.client_id == client_id))
         if existing is not None:
             if existing.event_id != event.id:
-                abort(400)
+                raise DomainError(_l("Something in that request was not right. Please go back and try again."))
             if existing.title == fields.get("title"):
                 return existing
             client_id = uuid.uuid4().hex

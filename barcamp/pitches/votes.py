@@ -19,7 +19,7 @@ from wtforms.validators import Optional
 
 from barcamp.core import realtime, rules
 from barcamp.core.database import transaction
-from barcamp.core.errors import wants_json
+from barcamp.core.errors import DomainError, wants_json
 from barcamp.core.extensions import db
 from barcamp.core.forms import Form
 from barcamp.core.identity import (
@@ -31,6 +31,7 @@ from barcamp.core.identity import (
 )
 from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.core.ratelimits import fresh_votes, limiter
+from barcamp.core.replies import failed
 from barcamp.core.security import local_url
 from barcamp.pitches.enums import ACTIVE
 from barcamp.pitches.models import Pitch, Vote
@@ -91,7 +92,6 @@ def votes_left(event: Event, used: int) -> int | None:
 class VoteResult:
     voted: bool
     votes_left: int | None
-    error: str | None = None
 
 
 # The hot path of a vote storm, as prepared statements: built once, so each vote
@@ -123,7 +123,8 @@ _DELETE = delete(Vote).where(Vote.id == bindparam("v"))
 def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteResult | None:
     """Turn an attendee's vote on a pitch on or off, within voting rules and budget.
 
-    Returns None if the pitch is not one of the event's (or the attendee not the event's).
+    Returns None if the pitch is not one of the event's (or the attendee not the event's);
+    raises DomainError (409, with ``voted`` and ``votes_left``) when a rule refuses the vote.
     """
     ids = {"e": event_id, "a": attendee_id, "p": pitch_id}
     if db.session.scalar(_LOCK_ATTENDEE, ids) is None:
@@ -138,13 +139,13 @@ def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteRe
         return None if budget is None else max(0, budget - n)
 
     if not voting_open:
-        return VoteResult(existing is not None, left(used), _("Voting is closed right now."))
+        raise DomainError(_("Voting is closed right now."), 409, voted=existing is not None, votes_left=left(used))
     if status != ACTIVE:
-        return VoteResult(False, left(used), _("This pitch is no longer open for votes."))
+        raise DomainError(_("This pitch is no longer open for votes."), 409, voted=False, votes_left=left(used))
     if on and existing is None:
         if budget is not None and used >= budget:
             message = _("You have used all %(n)s of your votes. Take one back to vote here.", n=budget)
-            return VoteResult(False, 0, message)
+            raise DomainError(message, 409, voted=False, votes_left=0)
         db.session.execute(_INSERT, {"pitch_id": pitch_id, "attendee_id": attendee_id, "created_at": utcnow()})
         used += 1
         realtime.tally(event_id, "votes")
@@ -185,27 +186,23 @@ def vote(slug, pitch_id):
     """Tap "I'd attend" (on=1) or take it back (on=0)."""
     event_id = event_id_or_404(slug)
     on = request.form.get("on", "1") == "1"
+    back = local_url(request.form.get("next"), url_for("events.home", slug=slug) + f"#pitch-{pitch_id}")
     attendee_id = current_attendee_id(event_id)
-    result = set_vote(event_id, attendee_id, pitch_id, on) if attendee_id else None
-    if result is None and db.session.get(Pitch, pitch_id) is not None:
-        # A new browser (or a stale cookie): make its attendee, then vote.
-        attendee_id = current_attendee(db.session.get(Event, event_id), create=True).id
-        result = set_vote(event_id, attendee_id, pitch_id, on)
+    try:
+        result = set_vote(event_id, attendee_id, pitch_id, on) if attendee_id else None
+        if result is None and db.session.get(Pitch, pitch_id) is not None:
+            # A new browser (or a stale cookie): make its attendee, then vote.
+            attendee_id = current_attendee(db.session.get(Event, event_id), create=True).id
+            result = set_vote(event_id, attendee_id, pitch_id, on)
+    except DomainError as exc:
+        if wants_json():
+            return {"ok": False, "pitch_id": pitch_id, "error": str(exc.message), **exc.data}, exc.status
+        return failed(exc.message, exc.status, to=back)
     if result is None:
         return ({"error": _("This pitch does not exist.")}, 404) if wants_json() else ("", 404)
     if wants_json():
-        body = {
-            "ok": result.error is None,
-            "voted": result.voted,
-            "votes_left": result.votes_left,
-            "pitch_id": pitch_id,
-        }
-        if result.error:
-            body["error"] = result.error
-        return body, 409 if result.error else 200
-    if result.error:
-        flash(result.error, "error")
-    return redirect(local_url(request.form.get("next"), url_for("events.home", slug=slug) + f"#pitch-{pitch_id}"))
+        return {"ok": True, "voted": result.voted, "votes_left": result.votes_left, "pitch_id": pitch_id}
+    return redirect(back)
 
 
 @bp.get("/e/<slug>/votes/mine")

@@ -15,8 +15,8 @@ from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.grid.models import Placement
 from barcamp.pitches.models import Pitch, Vote
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
-from barcamp.tips.domain import card_tags
 from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark
+from barcamp.tips.reading import card_tags
 
 FORMAT, VERSION = "barcamp-summary", 1
 

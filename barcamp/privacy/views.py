@@ -24,7 +24,7 @@ from barcamp.core.identity import event_or_404, facilitator_required, grant_faci
 from barcamp.core.models import Event
 from barcamp.core.ratelimits import limiter, per_address
 from barcamp.privacy import backup as bk
-from barcamp.privacy import retention
+from barcamp.privacy import restore, retention
 from barcamp.privacy.summary import summary
 
 bp = Blueprint("privacy", __name__, cli_group=None)
@@ -99,10 +99,10 @@ def import_event():
     if form.validate_on_submit():
         try:
             data = json.loads(form.file.data.read().decode("utf-8"))
-            event, key = bk.import_event(data)
+            event, key = restore.import_event(data)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             form.file.errors.append(_("This file is not a barcamp backup (it is not valid JSON)."))
-        except bk.ImportProblem as exc:
+        except restore.ImportProblem as exc:
             form.file.errors.append(_("This file cannot be imported: %(reason)s", reason=str(exc)))
         except (IntegrityError, DataError):  # e.g. two cards for one attendee: the database says no
             form.file.errors.append(_("This file cannot be imported: some of its rows contradict each other."))
@@ -148,7 +148,7 @@ def backup_command(slug):
 def import_command(file):
     """Create an event from a backup file and print its facilitator URL."""
     try:
-        event, key = bk.import_event(json.loads(file.read().decode("utf-8")))
+        event, key = restore.import_event(json.loads(file.read().decode("utf-8")))
     except (ValueError, RecursionError) as exc:
         raise click.ClickException(str(exc)) from exc
     print_urls(event, key, heading="Imported")

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
-from barcamp.tips import domain, moderation, people, views
+from barcamp.tips import moderation, people, reading, views
 from barcamp.tips.partials import is_askable, is_web_link
 
 bp = views.bp
@@ -20,7 +20,7 @@ __all__ = ["bp", "init_app", "moderation", "people"]
 # Its place on the shared screens (registered on import, like ``@partial``).
 screens.attendee_tab("tips.board", _l("Tips"), 30)
 screens.console_section("tips/_console.html", 40)
-screens.template_helper(tips_summary=domain.summary)
+screens.template_helper(tips_summary=reading.summary)
 
 
 def init_app(app: Flask) -> None:

@@ -13,8 +13,9 @@ from barcamp.core.database import transaction
 from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
 from barcamp.core.models import Event
-from barcamp.tips.domain import MESSAGES, announce_board, member
+from barcamp.tips.domain import MESSAGES, announce_board
 from barcamp.tips.models import BoardReport, Connection, TipCard, TipMark, card_tag
+from barcamp.tips.reading import member
 
 
 def connections_of(card: TipCard | None) -> list[Connection]:

@@ -1,25 +1,24 @@
 """The tips board's rules: opt-in cards, tips, marks, matching, reports and moderation.
 
-Contacts and connections live in ``tips_consent``.
+Reading the board is in ``reading``; contacts and connections in ``consent``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from barcamp.core import realtime
 from barcamp.core.database import transaction
 from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
-from barcamp.core.models import Attendee, Event, Tag, utcnow
+from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.core.tags import get_tags
 from barcamp.tips.models import BoardReport, Tip, TipCard, TipMark, card_tag
+from barcamp.tips.reading import card_of, member
 
 VISIBILITIES = ("public", "request", "never")
 MARK_KINDS = ("helpful", "saved")
@@ -47,147 +46,6 @@ def announce_board(event_id: int) -> None:
     realtime.changed(event_id, "tips")
     realtime.changed(event_id, "tipcards")
     realtime.changed(event_id, "tipmod", facilitators_only=True)
-
-
-# --- reading ------------------------------------------------------------------
-
-
-def card_of(event: Event, attendee: Attendee | None) -> TipCard | None:
-    """The attendee's own card, hidden or not."""
-    if attendee is None:
-        return None
-    return db.session.scalar(select(TipCard).where(TipCard.event_id == event.id, TipCard.attendee_id == attendee.id))
-
-
-def member(card: TipCard | None) -> TipCard | None:
-    """The card if it makes its holder a board member (a card hidden by a facilitator does not)."""
-    return card if card is not None and not card.hidden else None
-
-
-def card_tags(card_ids: list[int]) -> dict[int, dict[str, list[str]]]:
-    """Help and seek tag names of each card."""
-    out: dict[int, dict[str, list[str]]] = {cid: {"help": [], "seek": []} for cid in card_ids}
-    if not card_ids:
-        return out
-    rows = db.session.execute(
-        select(card_tag.c.card_id, card_tag.c.kind, Tag.name)
-        .join(Tag, Tag.id == card_tag.c.tag_id)
-        .where(card_tag.c.card_id.in_(card_ids))
-        .order_by(Tag.name)
-    )
-    for card_id, kind, name in rows:
-        out[card_id][kind].append(name)
-    return out
-
-
-def visible_cards(event: Event) -> list[TipCard]:
-    """Cards everyone may see, newest first, with their tags attached as ``card.help``/``card.seek``."""
-    cards = db.session.scalars(
-        select(TipCard)
-        .where(TipCard.event_id == event.id, TipCard.hidden.is_(False))
-        .order_by(TipCard.created_at.desc(), TipCard.id.desc())
-    ).all()
-    return with_tags(cards)
-
-
-def with_tags(cards: list[TipCard]) -> list[TipCard]:
-    """Attach ``help`` and ``seek`` tag lists to cards for templates and JSON."""
-    tags = card_tags([c.id for c in cards])
-    for card in cards:
-        card.help, card.seek = tags[card.id]["help"], tags[card.id]["seek"]
-    return cards
-
-
-def visible_tips(event: Event, card: TipCard | None = None) -> list[Tip]:
-    """Tips everyone may see (neither the tip nor its card hidden), newest first."""
-    query = (
-        select(Tip)
-        .join(TipCard, TipCard.id == Tip.card_id)
-        .where(TipCard.event_id == event.id, TipCard.hidden.is_(False), Tip.hidden.is_(False))
-        .options(selectinload(Tip.tags), selectinload(Tip.card))
-        .order_by(Tip.created_at.desc(), Tip.id.desc())
-    )
-    if card is not None:
-        query = query.where(Tip.card_id == card.id)
-    return db.session.scalars(query).all()
-
-
-def helpful_counts(event_id: int) -> dict[int, int]:
-    """ "Helpful" marks per visible tip of an event, read from the database."""
-    rows = db.session.execute(
-        select(TipMark.tip_id, func.count(TipMark.id))
-        .join(Tip, Tip.id == TipMark.tip_id)
-        .join(TipCard, TipCard.id == Tip.card_id)
-        .where(TipCard.event_id == event_id, TipMark.kind == "helpful", Tip.hidden.is_(False))
-        .group_by(TipMark.tip_id)
-    )
-    return {tip_id: n for tip_id, n in rows}
-
-
-@realtime.counter("tips")
-def _helpful_tally(event_id: int) -> tuple[dict, dict]:
-    counts = helpful_counts(event_id)
-    return counts, counts
-
-
-def marks_of(event: Event, attendee: Attendee | None) -> dict[str, set[int]]:
-    """The tip ids this attendee marked helpful and saved."""
-    out: dict[str, set[int]] = {"helpful": set(), "saved": set()}
-    if attendee is not None:
-        for tip_id, kind in db.session.execute(
-            select(TipMark.tip_id, TipMark.kind).where(TipMark.attendee_id == attendee.id)
-        ):
-            out[kind].add(tip_id)
-    return out
-
-
-def saved_tips(event: Event, attendee: Attendee | None) -> list[Tip]:
-    """The visible tips an attendee saved to their own list."""
-    if attendee is None:
-        return []
-    saved = marks_of(event, attendee)["saved"]
-    return [t for t in visible_tips(event) if t.id in saved]
-
-
-def tag_cloud(tips: list[Tip], cards: list[TipCard]) -> list[tuple[str, int]]:
-    """Tags in use on the board, most used first."""
-    counts: dict[str, int] = {}
-    for tip in tips:
-        for tag in tip.tags:
-            counts[tag.name] = counts.get(tag.name, 0) + 1
-    for card in cards:
-        for name in set(card.help) | set(card.seek):
-            counts[name] = counts.get(name, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-# --- matching -------------------------------------------------------------------
-
-
-@dataclass
-class Match:
-    card: TipCard
-    tags: list[str] = field(default_factory=list)
-
-
-def matches(event: Event, mine: TipCard | None) -> dict[str, list[Match]]:
-    """Cards that can help with what I look for ("for_me"), and that look for what I can help with ("by_me")."""
-    out: dict[str, list[Match]] = {"for_me": [], "by_me": []}
-    if member(mine) is None:
-        return out
-    mine_tags = card_tags([mine.id])[mine.id]
-    for card in visible_cards(event):
-        if card.id == mine.id:
-            continue
-        helps = sorted(set(mine_tags["seek"]) & set(card.help))
-        seeks = sorted(set(mine_tags["help"]) & set(card.seek))
-        if helps:
-            out["for_me"].append(Match(card, helps))
-        if seeks:
-            out["by_me"].append(Match(card, seeks))
-    for key in out:
-        out[key].sort(key=lambda m: (-len(m.tags), m.card.display_name.lower()))
-    return out
 
 
 # --- writing: cards -----------------------------------------------------------
@@ -319,21 +177,3 @@ def dismiss_reports(event: Event, target: str, target_id: int) -> None:
         )
     )
     realtime.changed(event.id, "tipmod", facilitators_only=True)
-
-
-def summary(event: Event) -> dict[str, int]:
-    """How many cards and tips the board has, and how many reports are open."""
-    cards = db.session.scalar(select(func.count(TipCard.id)).where(TipCard.event_id == event.id))
-    tips = db.session.scalar(select(func.count(Tip.id)).join(TipCard).where(TipCard.event_id == event.id))
-    reports = db.session.scalar(select(func.count(BoardReport.id)).where(BoardReport.event_id == event.id))
-    return {"cards": cards, "tips": tips, "reports": reports}
-
-
-def report_counts(event: Event) -> dict[tuple[str, int], int]:
-    """Open reports per (target, id)."""
-    rows = db.session.execute(
-        select(BoardReport.target, BoardReport.target_id, func.count(BoardReport.id))
-        .where(BoardReport.event_id == event.id)
-        .group_by(BoardReport.target, BoardReport.target_id)
-    )
-    return {(target, tid): n for target, tid, n in rows}

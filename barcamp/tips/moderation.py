@@ -15,6 +15,7 @@ from barcamp.core.extensions import db
 from barcamp.core.identity import facilitator_required
 from barcamp.core.models import Event
 from barcamp.tips import domain as board
+from barcamp.tips import reading
 from barcamp.tips.export import attachment, card_dict, tip_dict, to_csv
 from barcamp.tips.models import Tip, TipCard
 from barcamp.tips.views import bp
@@ -22,8 +23,8 @@ from barcamp.tips.views import bp
 
 def moderation_context(event: Event) -> dict:
     """Every card and tip (hidden ones too), reported ones first; no contacts."""
-    reports = board.report_counts(event)
-    cards = board.with_tags(db.session.scalars(select(TipCard).where(TipCard.event_id == event.id)).all())
+    reports = reading.report_counts(event)
+    cards = reading.with_tags(db.session.scalars(select(TipCard).where(TipCard.event_id == event.id)).all())
     tips = db.session.scalars(select(Tip).join(TipCard).where(TipCard.event_id == event.id)).all()
     cards.sort(key=lambda c: (-reports.get(("card", c.id), 0), not c.hidden, -c.id))
     tips.sort(key=lambda t: (-reports.get(("tip", t.id), 0), not t.hidden, -t.id))
@@ -64,7 +65,7 @@ def moderate_action(event, target, target_id, action):
 
 def _whole_board(event: Event) -> dict:
     ctx = moderation_context(event)
-    helpful = board.helpful_counts(event.id)
+    helpful = reading.helpful_counts(event.id)
     return {
         "cards": [card_dict(c) | {"hidden": c.hidden} for c in sorted(ctx["cards"], key=lambda c: c.id)],
         "tips": [tip_dict(t, helpful) | {"hidden": t.hidden} for t in sorted(ctx["tips"], key=lambda t: t.id)],

@@ -10,8 +10,7 @@ from barcamp.core.api import section
 from barcamp.core.models import Event
 from barcamp.core.partials import partial
 from barcamp.core.tags import parse_tags
-from barcamp.tips import consent
-from barcamp.tips import domain as board
+from barcamp.tips import consent, reading
 from barcamp.tips.export import card_dict, tip_dict
 
 
@@ -34,16 +33,16 @@ def is_askable(card) -> bool:
 
 def render_tips(event: Event, marks: dict[str, set[int]] | None = None) -> Markup:
     """The tips list with the tag filter; ``marks`` (mine) only on full page renders."""
-    tips, cards = board.visible_tips(event), board.visible_cards(event)
+    tips, cards = reading.visible_tips(event), reading.visible_cards(event)
     tag = tag_arg()
     shown = [t for t in tips if any(x.name == tag for x in t.tags)] if tag else tips
     html = render_template(
         "tips/_tips.html",
         event=event,
         tips=shown,
-        cloud=board.tag_cloud(tips, cards),
+        cloud=reading.tag_cloud(tips, cards),
         tag=tag,
-        helpful=board.helpful_counts(event.id),
+        helpful=reading.helpful_counts(event.id),
         marks=marks or {"helpful": set(), "saved": set()},
     )
     return Markup(html)  # noqa: S704 -- output of an autoescaped template
@@ -59,7 +58,7 @@ def tips_partial(event: Event) -> str:
 def cards_partial(event: Event) -> str:
     """The people on the board: names, intros, tags and badges, never contacts."""
     tag = tag_arg()
-    cards = board.visible_cards(event)
+    cards = reading.visible_cards(event)
     if tag:
         cards = [c for c in cards if tag in c.help or tag in c.seek]
     return render_template("tips/_cards.html", event=event, cards=cards, tag=tag)
@@ -68,8 +67,8 @@ def cards_partial(event: Event) -> str:
 @section("tips")
 def api_section(event: Event) -> dict:
     """Visible tips and cards for the public snapshot; no contacts, ever."""
-    helpful = board.helpful_counts(event.id)
+    helpful = reading.helpful_counts(event.id)
     return {
-        "tips": [tip_dict(t, helpful) for t in board.visible_tips(event)],
-        "cards": [card_dict(c) for c in board.visible_cards(event)],
+        "tips": [tip_dict(t, helpful) for t in reading.visible_tips(event)],
+        "cards": [card_dict(c) for c in reading.visible_cards(event)],
     }

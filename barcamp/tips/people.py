@@ -16,8 +16,7 @@ from barcamp.core.identity import event_or_404
 from barcamp.core.models import Event
 from barcamp.core.ratelimits import limiter
 from barcamp.core.replies import done, failed
-from barcamp.tips import consent
-from barcamp.tips import domain as board
+from barcamp.tips import consent, reading
 from barcamp.tips.export import attachment, card_dict, tip_dict, to_csv, to_vcard
 from barcamp.tips.models import Connection, TipCard
 from barcamp.tips.views import board_url, bp, viewer, visible_card
@@ -30,7 +29,7 @@ def person(slug, card_id):
     _att, mine = viewer(event)
     card = visible_card(event, card_id, mine)
     contact = consent.contact_for(mine, card)
-    state = consent.connection_states(board.member(mine)).get(card.id)
+    state = consent.connection_states(reading.member(mine)).get(card.id)
     if wants_json():
         return {**card_dict(card, contact), "connection": state}
     return render_template(
@@ -38,11 +37,11 @@ def person(slug, card_id):
         event=event,
         card=card,
         mine=mine,
-        me=board.member(mine),
+        me=reading.member(mine),
         contact=contact,
         state=state,
-        tips=board.visible_tips(event, card),
-        helpful=board.helpful_counts(event.id),
+        tips=reading.visible_tips(event, card),
+        helpful=reading.helpful_counts(event.id),
     )
 
 
@@ -89,13 +88,13 @@ def connections(slug):
 
 
 def _personal_board(event: Event, mine: TipCard | None) -> dict:
-    me = board.member(mine)
+    me = reading.member(mine)
     partners = consent.accepted_partners(me)
-    helpful = board.helpful_counts(event.id)
-    cards = board.visible_cards(event)
+    helpful = reading.helpful_counts(event.id)
+    cards = reading.visible_cards(event)
     return {
-        "me": card_dict(board.with_tags([mine])[0], mine.contact) | {"hidden": mine.hidden} if mine else None,
-        "tips": [tip_dict(t, helpful) for t in board.visible_tips(event)],
+        "me": card_dict(reading.with_tags([mine])[0], mine.contact) | {"hidden": mine.hidden} if mine else None,
+        "tips": [tip_dict(t, helpful) for t in reading.visible_tips(event)],
         "cards": [card_dict(c, consent.contact_for(me, c, partners)) for c in cards],
     }
 
@@ -111,14 +110,14 @@ def board_json(slug):
 def _my_export(event: Event) -> dict:
     attendee, mine = viewer(event)
     conns = consent.connection_lists(mine)["accepted"]
-    board.with_tags([card for card, _contact in conns])
-    helpful = board.helpful_counts(event.id)
+    reading.with_tags([card for card, _contact in conns])
+    helpful = reading.helpful_counts(event.id)
     return {
         "event": event.name,
         "card": _personal_board(event, mine)["me"],
-        "my_tips": [tip_dict(t, helpful) for t in board.visible_tips(event, mine)] if mine else [],
+        "my_tips": [tip_dict(t, helpful) for t in reading.visible_tips(event, mine)] if mine else [],
         "connections": [card_dict(c, contact) for c, contact in conns],
-        "saved_tips": [tip_dict(t, helpful) for t in board.saved_tips(event, attendee)],
+        "saved_tips": [tip_dict(t, helpful) for t in reading.saved_tips(event, attendee)],
     }
 
 

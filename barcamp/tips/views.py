@@ -16,7 +16,7 @@ from barcamp.core.models import Event
 from barcamp.core.ratelimits import fresh_posts, fresh_votes, limiter
 from barcamp.core.replies import done, failed
 from barcamp.core.tags import parse_tags
-from barcamp.tips import consent
+from barcamp.tips import consent, reading
 from barcamp.tips import domain as board
 from barcamp.tips.forms import CardForm, TipForm
 from barcamp.tips.models import Tip, TipCard
@@ -29,7 +29,7 @@ bp = Blueprint("tips", __name__)
 
 def viewer(event: Event, create: bool = False):
     attendee = current_attendee(event, create=create)
-    return attendee, board.card_of(event, attendee)
+    return attendee, reading.card_of(event, attendee)
 
 
 def board_url(event: Event, anchor: str = "") -> str:
@@ -47,14 +47,14 @@ def visible_card(event: Event, card_id: int, mine: TipCard | None = None) -> Tip
     card = db.session.get(TipCard, card_id)
     if card is None or card.event_id != event.id or (card.hidden and card != mine):
         abort(404)
-    return board.with_tags([card])[0]
+    return reading.with_tags([card])[0]
 
 
 def _card_form(attendee, mine, formdata=None) -> CardForm:
     form = CardForm(prefix="card", formdata=formdata)
     if formdata is None:
         if mine is not None:
-            tags = board.card_tags([mine.id])[mine.id]
+            tags = reading.card_tags([mine.id])[mine.id]
             form.process(
                 obj=mine,
                 data={"help_tags": ", ".join(tags["help"]), "seek_tags": ", ".join(tags["seek"])},
@@ -67,8 +67,8 @@ def _card_form(attendee, mine, formdata=None) -> CardForm:
 def render_board(event: Event, status: int = 200, card_form=None, tip_form=None):
     """The board page; a failed form comes back with its errors and typed text."""
     attendee, mine = viewer(event)
-    me = board.member(mine)
-    marks = board.marks_of(event, attendee)
+    me = reading.member(mine)
+    marks = reading.marks_of(event, attendee)
     marks["mine"] = {t.id for t in mine.tips} if mine else set()
     return render_template(
         "tips/board.html",
@@ -76,12 +76,12 @@ def render_board(event: Event, status: int = 200, card_form=None, tip_form=None)
         attendee=attendee,
         mine=mine,
         me=me,
-        mine_tags=board.card_tags([mine.id])[mine.id] if mine else None,
+        mine_tags=reading.card_tags([mine.id])[mine.id] if mine else None,
         my_tips=sorted(mine.tips, key=lambda t: t.created_at, reverse=True) if mine else [],
         card_form=card_form or _card_form(attendee, mine),
         tip_form=tip_form or TipForm(prefix="tip", formdata=None),
-        matches=board.matches(event, mine),
-        saved=board.saved_tips(event, attendee),
+        matches=reading.matches(event, mine),
+        saved=reading.saved_tips(event, attendee),
         tips_html=render_tips(event, marks),
         marks_json=json.dumps({k: sorted(v) for k, v in marks.items()}),
         conns=consent.connection_lists(mine),
@@ -143,7 +143,7 @@ def post(slug):
     event = event_or_404(slug)
     _att, mine = viewer(event)
     form = TipForm(prefix="tip")
-    if board.member(mine) is None:
+    if reading.member(mine) is None:
         return failed(board.MESSAGES["join"], 403, to=board_url(event))
     if not form.validate():
         if wants_json():

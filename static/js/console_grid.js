@@ -1,7 +1,7 @@
 // The facilitator's planning grid: drag and drop with mouse and touch (pointer events), and
 // the keyboard path: "Pick" a pitch, then "Place here" in a cell. Every action is a form POST
 // the server also accepts without JS; the live update then redraws the grid everywhere.
-import { on, refresh } from "./live.js";
+import { on, post, refresh } from "./live.js";
 
 const box = document.querySelector("[data-grid-console]");
 const statusEl = box && box.querySelector("[data-grid-status]");
@@ -9,20 +9,7 @@ let picked = null; // { id, title } of the pitch picked with the keyboard path
 let lastFocus = null; // where focus was, to put it back after the grid is redrawn
 
 function say(text) { if (statusEl) statusEl.textContent = text || ""; }
-function csrf() { const m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
 function item(id) { return box.querySelector(`[data-drag][data-pitch="${CSS.escape(String(id))}"]`); }
-
-async function post(url, fields) {
-  const res = await fetch(url, {
-    method: "POST",
-    body: new URLSearchParams({ ...fields, csrf_token: csrf() }),
-    credentials: "same-origin",
-    headers: { Accept: "application/json", "X-CSRFToken": csrf() },
-  });
-  let data = {};
-  try { data = await res.json(); } catch (e) { /* not JSON */ }
-  return { ok: res.ok, data };
-}
 
 // --- keyboard path: pick, then place ---------------------------------------------
 function applyPick() {

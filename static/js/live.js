@@ -44,7 +44,7 @@ export function refresh(what, delay = 0, query = "") {
     const n = (asked.get(what) || 0) + 1;
     asked.set(what, n);
     for (const el of document.querySelectorAll(`[data-live="${what}"]`)) {
-      const base = el.dataset.src || `/e/${slug}/live/${what}`;
+      const base = el.dataset.src || (document.body.dataset.liveUrl || "").replace("__name__", what);
       const src = freshest ? `${base}${base.includes("?") ? "&" : "?"}${freshest}` : base;
       try {
         const res = await fetch(src, { headers: { Accept: "text/html" }, credentials: "same-origin" });

@@ -3,7 +3,6 @@
 import { announce, myVotes, on, toastAfterLoad } from "./live.js";
 
 const section = document.querySelector("[data-my-pitches]");
-const slug = document.body.dataset.event;
 const ids = (s) => new Set((s || "").split(",").filter(Boolean).map(Number));
 const leftLine = document.querySelector("[data-votes-left]");
 const state = {
@@ -72,9 +71,9 @@ document.addEventListener("bg:done", voteAnswered);
 
 // After a reconnect (or an outbox flush), ask the server what is true.
 async function resync() {
-  if (!slug || !section) return;
+  if (!section || !section.dataset.mineUrl) return;
   try {
-    const res = await fetch(`/e/${slug}/votes/mine`, { headers: { Accept: "application/json" } });
+    const res = await fetch(section.dataset.mineUrl, { headers: { Accept: "application/json" } });
     if (!res.ok) return;
     const data = await res.json();
     state.voted.clear();
