@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import fresh_app
-from tests.world import ROLES, build, dump
+from tests.support.env import fresh_app
+from tests.support.world import ROLES, build, dump
 
 ANY = frozenset(ROLES)
 FAC = frozenset({"facilitator"})
@@ -158,7 +158,7 @@ def test_every_route_is_classified(matrix_app):
     from barcamp.partials import _renderers
 
     routes = set(_routes(matrix_app))
-    assert sorted(routes - set(ACCESS)) == [], "new routes: add them to ACCESS in tests/test_authz_matrix.py"
+    assert sorted(routes - set(ACCESS)) == [], "new routes: add them to ACCESS in tests/app/test_authz_matrix.py"
     assert sorted(set(ACCESS) - routes) == [], "ACCESS lists routes that no longer exist"
     assert sorted(set(_renderers) ^ set(PARTIALS)) == [], "classify every live partial in PARTIALS"
 

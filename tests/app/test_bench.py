@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.support.env import ROOT
 
 
 def test_bench_smoke_run_counts_every_vote_on_every_client(tmp_path):

@@ -16,8 +16,9 @@ import pytest
 
 from barcamp import create_app
 from barcamp.setup import PROJECTOR_MODES
-from tests.conftest import PHONE, PROJECTOR, ROOT
-from tests.world import ARG, LiveClient, rule_urls
+from tests.support.browser import PHONE, PROJECTOR
+from tests.support.env import ROOT
+from tests.support.world import ARG, LiveClient, rule_urls
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from barcamp.demo.pitches import PITCHES
-from tests.conftest import Browserless
+from tests.support.live import Browserless
 
 pytestmark = pytest.mark.browser
 BUDGET = 60 * 1024

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.world import LiveClient, build
+from tests.support.world import LiveClient, build
 
 pytestmark = pytest.mark.browser
 

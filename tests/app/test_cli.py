@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def flask(*args, db_url: str, tmp: Path, **env_vars) -> subprocess.CompletedProcess:
@@ -24,9 +24,9 @@ def flask(*args, db_url: str, tmp: Path, **env_vars) -> subprocess.CompletedProc
 def test_migrations_match_models(database_url, tmp_path):
     url = database_url if database_url.startswith("postgresql") else f"sqlite:///{tmp_path / 'm.db'}"
     if url.startswith("postgresql"):
-        from tests.conftest import _pg_create, _pg_drop
+        from tests.support.env import pg_create, pg_drop
 
-        url = _pg_create(os.environ["TEST_DATABASE_URL"])
+        url = pg_create(os.environ["TEST_DATABASE_URL"])
     try:
         up = flask("db", "upgrade", db_url=url, tmp=tmp_path)
         assert up.returncode == 0, up.stderr
@@ -35,7 +35,7 @@ def test_migrations_match_models(database_url, tmp_path):
         assert "No new upgrade operations detected" in check.stdout + check.stderr
     finally:
         if url.startswith("postgresql"):
-            _pg_drop(url, os.environ["TEST_DATABASE_URL"])
+            pg_drop(url, os.environ["TEST_DATABASE_URL"])
 
 
 def test_event_create_prints_attendee_and_facilitator_urls(tmp_path):

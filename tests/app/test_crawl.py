@@ -25,8 +25,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from barcamp.extensions import db
 from barcamp.models import Day, Event, FacilitatorLink, Pitch, Placement, Question, Room, Slot, TipCard
 from barcamp.setup import PROJECTOR_MODES
-from tests.conftest import ROOT, fresh_app
-from tests.world import ARG, ok, rule_urls
+from tests.support.env import ROOT, fresh_app
+from tests.support.world import ARG, ok, rule_urls
 
 # attendee_de: an attendee who switched to German (translations have placeholders of their own)
 ROLES = ("anonymous", "attendee", "attendee_de", "other_attendee", "facilitator", "revoked_facilitator", "projector")

@@ -16,18 +16,19 @@ import requests
 from sqlalchemy import create_engine, func, insert, select
 
 from barcamp.models import Pitch, Vote
-from tests.conftest import LiveServer, _pg_create, _pg_drop, free_port, need
-from tests.world import LiveClient
+from tests.support.env import free_port, need, pg_create, pg_drop
+from tests.support.live import LiveServer
+from tests.support.world import LiveClient
 
 
 @pytest.fixture
 def own_db(tmp_path):
     """A database for one server that this test kills and restarts."""
     admin = os.environ.get("TEST_DATABASE_URL")
-    url = _pg_create(admin) if admin else f"sqlite:///{tmp_path / 'storm.db'}"
+    url = pg_create(admin) if admin else f"sqlite:///{tmp_path / 'storm.db'}"
     yield url
     if admin:
-        _pg_drop(url, admin)
+        pg_drop(url, admin)
 
 
 def _event_with_pitches(server, n: int, name: str) -> tuple[str, list[int]]:

@@ -19,11 +19,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RoutingException
 
 from barcamp.extensions import db
-from tests.conftest import fresh_app
-from tests.test_authz_matrix import ACCESS
-from tests.world import build, cross_event_links, dump, post_file
+from tests.app.test_authz_matrix import ACCESS
+from tests.support.env import fresh_app
+from tests.support.world import build, cross_event_links, dump, post_file
 
-# The same examples on every CI run; explore more locally: FUZZ_RANDOM=1 FUZZ_EXAMPLES=500 pytest tests/test_fuzz.py
+# The same examples on every CI run; explore more locally: FUZZ_RANDOM=1 FUZZ_EXAMPLES=500 pytest tests/app/test_fuzz.py
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
     deadline=None,
@@ -224,7 +224,7 @@ def test_socket_connect_with_malformed_query_or_auth_joins_no_wrong_room(fuzz_ap
     from barcamp import realtime
     from barcamp.extensions import db, socketio
     from barcamp.models import Event
-    from tests.test_authz_matrix import rooms_of
+    from tests.app.test_authz_matrix import rooms_of
 
     world = build(fuzz_app)
     client = world.clients["attendee"]
@@ -266,7 +266,7 @@ def _own_sid(sc) -> set[str]:
 
 def test_socket_events_of_any_name_and_payload_change_nothing(fuzz_app):
     from barcamp.extensions import socketio
-    from tests.test_authz_matrix import rooms_of
+    from tests.app.test_authz_matrix import rooms_of
 
     world = build(fuzz_app)
     sc = socketio.test_client(fuzz_app, flask_test_client=world.clients["attendee"], query_string=f"event={world.slug}")

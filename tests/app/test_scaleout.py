@@ -14,21 +14,11 @@ import requests
 import socketio
 import sqlalchemy as sa
 
-from tests.conftest import (
-    PG_ADMIN_URL,
-    REDIS_URL,
-    ROOT,
-    Browserless,
-    LiveServer,
-    _pg_create,
-    _pg_drop,
-    free_port,
-    need,
-    vote_all_at_once,
-)
+from tests.support.env import PG_ADMIN_URL, REDIS_URL, ROOT, free_port, need, pg_create, pg_drop
+from tests.support.live import Browserless, LiveServer, vote_all_at_once
 
 pytestmark = pytest.mark.scaleout
-INTERVAL = 0.25  # TALLY_INTERVAL of the live servers (conftest.LiveServer)
+INTERVAL = 0.25  # TALLY_INTERVAL of the live servers (tests.support.live.LiveServer)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +31,7 @@ def cluster(tmp_path_factory):
     except redis.RedisError as exc:
         need(f"Redis is not reachable ({exc.__class__.__name__})")
     try:
-        url = _pg_create(PG_ADMIN_URL)
+        url = pg_create(PG_ADMIN_URL)
     except Exception as exc:  # noqa: BLE001
         need(f"PostgreSQL is not reachable ({exc.__class__.__name__})")
     env = {"REDIS_URL": REDIS_URL, "SOCKETIO_CHANNEL": f"barcamp-test-{uuid.uuid4().hex[:8]}"}
@@ -54,7 +44,7 @@ def cluster(tmp_path_factory):
     finally:
         for server in servers:
             server.close()
-        _pg_drop(url, PG_ADMIN_URL)
+        pg_drop(url, PG_ADMIN_URL)
 
 
 def db_votes(url: str, pitch_id: int) -> int:

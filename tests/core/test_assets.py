@@ -7,7 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.support.env import ROOT
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from barcamp.setup import PROJECTOR_MODES
-from tests.world import LiveClient
+from tests.support.world import LiveClient
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from barcamp.privacy.backup import ImportProblem, checked
-from tests.world import build
+from tests.support.world import build
 
 # NUL is refused for every request before any form sees it (security.py): not part of a field's rule.
 TEXT = st.characters(blacklist_characters="\x00")
@@ -25,7 +25,7 @@ def base(database_url):
     """A real backup of a built event, and an app to run forms in."""
     from barcamp.identity import event_or_404
     from barcamp.privacy.backup import backup
-    from tests.conftest import fresh_app
+    from tests.support.env import fresh_app
 
     with fresh_app(database_url) as app:
         world = build(app)

@@ -21,8 +21,9 @@ from sqlalchemy import func, select
 
 from barcamp.extensions import db
 from barcamp.models import Event, Pitch
-from tests.conftest import ROOT, SOON, LiveServer, _pg_create, _pg_drop
-from tests.world import build
+from tests.support.env import ROOT, SOON, pg_create, pg_drop
+from tests.support.live import LiveServer
+from tests.support.world import build
 
 XSS = "<img src=x onerror=alert(1)>"
 FORMULA = '=HYPERLINK("http://evil.example","x")'
@@ -121,13 +122,13 @@ def proxied_server(tmp_path_factory):
     """A live server configured for a deployment behind a proxy, with one extra allowed origin."""
     tmp = tmp_path_factory.mktemp("proxied")
     admin = os.environ.get("TEST_DATABASE_URL")
-    url = _pg_create(admin) if admin else f"sqlite:///{tmp / 'p.db'}"
+    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'p.db'}"
     server = LiveServer(url, tmp, {"SOCKETIO_ORIGINS": "https://app.example.org", "PROXY_HOPS": "1"})
     server.migrate()
     yield server.start()
     server.close()
     if admin:
-        _pg_drop(url, admin)
+        pg_drop(url, admin)
 
 
 def test_socket_origins_are_configurable_and_proxy_aware(proxied_server):
@@ -492,17 +493,17 @@ def test_rate_limit_answers_429_kindly_and_spares_other_people(app, limited_app,
 def limited_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("limited")
     admin = os.environ.get("TEST_DATABASE_URL")
-    url = _pg_create(admin) if admin else f"sqlite:///{tmp / 'l.db'}"
+    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'l.db'}"
     server = LiveServer(url, tmp, {"RATELIMIT_ENABLED": "1"})
     server.migrate()
     yield server.start()
     server.close()
     if admin:
-        _pg_drop(url, admin)
+        pg_drop(url, admin)
 
 
 def test_one_abusive_client_is_throttled_while_others_keep_voting(limited_server):
-    from tests.world import LiveClient
+    from tests.support.world import LiveClient
 
     slug, fac_url = limited_server.create_event("Load Camp")
     author = LiveClient(limited_server.url)
@@ -638,7 +639,7 @@ def crowd_server(tmp_path_factory):
     """Rate limits on, as deployed; identities count as fresh for 2 s (20 in production)."""
     tmp = tmp_path_factory.mktemp("crowd")
     admin = os.environ.get("TEST_DATABASE_URL")
-    url = _pg_create(admin) if admin else f"sqlite:///{tmp / 'crowd.db'}"
+    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'crowd.db'}"
     # The flood guard (tested on its own) stays out of the way: this is about the per-address layer.
     env = {"RATELIMIT_ENABLED": "1", "IDENTITY_FRESH_SECONDS": "2", "FLOOD_PER_MINUTE": "500"}
     server = LiveServer(url, tmp, env)
@@ -646,14 +647,14 @@ def crowd_server(tmp_path_factory):
     yield server.start()
     server.close()
     if admin:
-        _pg_drop(url, admin)
+        pg_drop(url, admin)
 
 
 def test_a_cookie_rotating_spam_script_is_stopped_while_a_crowd_behind_the_same_address_goes_on(crowd_server):
     """1,000 honest phones and a script behind one address (127.0.0.1), at the same time."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from tests.conftest import Browserless
+    from tests.support.live import Browserless
 
     slug, fac_url = crowd_server.create_event("Crowd Camp")
     fac = Browserless(crowd_server.url)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from barcamp.extensions import db
 from barcamp.models import Event, Room
-from tests.conftest import SOON
+from tests.support.env import SOON
 
 
 def test_create_event_form_yields_working_attendee_and_facilitator_links(client, make_client):

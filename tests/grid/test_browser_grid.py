@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from barcamp.extensions import db
 from barcamp.models import Attendee, Event, Pitch, Placement, Room, Slot, Vote
-from tests.conftest import LateAnswer
+from tests.support.live import LateAnswer
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.conftest import LateAnswer
+from tests.support.live import LateAnswer
 
 pytestmark = pytest.mark.browser
 

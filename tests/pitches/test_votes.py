@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from barcamp import realtime
 from barcamp.extensions import db
 from barcamp.models import Event, Vote
-from tests.conftest import tallies_of, vote_all_at_once
+from tests.support.live import tallies_of, vote_all_at_once
 
 
 def make_pitches(app, slug, n):

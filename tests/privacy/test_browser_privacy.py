@@ -11,7 +11,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT
+from tests.support.env import ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from barcamp.extensions import db
 from barcamp.models import Attendee, Pitch, Question, QuestionVote, Tip, TipCard, TipMark, Vote
-from tests.conftest import ROOT, LiveServer, _pg_create, _pg_drop
-from tests.world import build, dump, post_file
+from tests.support.env import ROOT, pg_create, pg_drop
+from tests.support.live import LiveServer
+from tests.support.world import build, dump, post_file
 
 
 def full_world(app, **kwargs):
@@ -93,10 +94,10 @@ def canonical(data: dict) -> dict:
 def other_database(database_url, tmp_path):
     """A second, empty database of the same kind: "another server"."""
     admin = os.environ.get("TEST_DATABASE_URL")
-    url = _pg_create(admin) if admin else f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    url = pg_create(admin) if admin else f"sqlite:///{tmp_path / 'elsewhere.db'}"
     yield url
     if admin:
-        _pg_drop(url, admin)
+        pg_drop(url, admin)
 
 
 def test_export_imports_into_another_server_unchanged(app, other_database):
@@ -305,10 +306,10 @@ def test_purge_command_deletes_old_anonymous_content(app, database_url, tmp_path
 
 
 def test_live_server_purges_by_itself(tmp_path):
-    from tests.world import LiveClient
+    from tests.support.world import LiveClient
 
     admin = os.environ.get("TEST_DATABASE_URL")
-    url = _pg_create(admin) if admin else f"sqlite:///{tmp_path / 'purge.db'}"
+    url = pg_create(admin) if admin else f"sqlite:///{tmp_path / 'purge.db'}"
     server = LiveServer(url, tmp_path, {"PURGE_INTERVAL": "0.5", "RETENTION_DAYS": "30"})
     server.migrate()
     server.start()
@@ -326,7 +327,7 @@ def test_live_server_purges_by_itself(tmp_path):
     finally:
         server.close()
         if admin:
-            _pg_drop(url, admin)
+            pg_drop(url, admin)
 
 
 # --- anonymity ------------------------------------------------------------------------
@@ -351,19 +352,19 @@ def logged_server(tmp_path_factory):
     """A live server with every log on: the access log and the app's own at DEBUG level."""
     tmp = tmp_path_factory.mktemp("logged")
     admin = os.environ.get("TEST_DATABASE_URL")
-    url = _pg_create(admin) if admin else f"sqlite:///{tmp / 'logged.db'}"
+    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'logged.db'}"
     server = LiveServer(url, tmp, {"ACCESS_LOG": "-", "LOG_LEVEL": "debug"})
     server.migrate()
     yield server.start()
     server.close()
     if admin:
-        _pg_drop(url, admin)
+        pg_drop(url, admin)
 
 
 def test_with_every_log_on_the_logs_name_no_asker(logged_server):
     """The attack that named 6 of 8 askers: one User-Agent per phone, vote lines matched to vote rows,
     the k-th question line to the k-th question. Nothing in the log tells one phone from another."""
-    from tests.world import LiveClient
+    from tests.support.world import LiveClient
 
     slug, _fac = logged_server.create_event("Log Camp")
     phones = []

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from barcamp import realtime
 from barcamp.extensions import db
 from barcamp.models import Event, Pitch, Question, QuestionReport, QuestionVote
-from tests.conftest import tallies_of
+from tests.support.live import tallies_of
 
 JSON = {"Accept": "application/json"}
 IP, UA, NAME = "203.0.113.77", "ShyPhone/1.0 (quiet-newcomer-agent)", "Zelda Quietname"

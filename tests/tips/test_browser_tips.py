@@ -107,7 +107,7 @@ def test_connect_request_accept_reveals_contacts_to_both(live_server, new_contex
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_joined_board_person_and_moderation_pages_have_no_serious_axe_violations(live_server, new_context, scheme):
-    from tests.conftest import axe_violations
+    from tests.support.browser import axe_violations
 
     slug, fac_url = live_server.create_event("Axe Tips Camp")
     phone = new_context("phone", bypass_csp=True, color_scheme=scheme).new_page()

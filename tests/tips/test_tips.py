@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from barcamp import realtime
 from barcamp.extensions import db
 from barcamp.models import Attendee, BoardReport, Connection, Event, Tip, TipCard, TipMark, card_tag
-from tests.conftest import tallies_of
+from tests.support.live import tallies_of
 
 JSON = {"Accept": "application/json"}
 
@@ -731,7 +731,7 @@ def test_connection_changes_reach_only_the_two_people_concerned(app, client, mak
 def test_a_socket_joins_only_its_own_personal_room(app, client, make_client, socket_client, slug):
     """The room comes from the socket's own cookie: another attendee's id in the query string changes nothing."""
     from barcamp import realtime
-    from tests.test_authz_matrix import rooms_of
+    from tests.app.test_authz_matrix import rooms_of
 
     join(client, slug, "Bea")
     other = make_client()
