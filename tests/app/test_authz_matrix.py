@@ -1,0 +1,255 @@
+"""Who may do what: every route × every role, over HTTP and Socket.IO.
+
+``ACCESS`` classifies every route of the app. A route added without an entry
+fails ``test_every_route_is_classified``, so nobody forgets to decide who may
+use it. Allowed roles must not get 403/404; every other role must get 403 or
+404, and its request must change nothing in the database.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.env import fresh_app
+from tests.support.world import ROLES, build, dump
+
+ANY = frozenset(ROLES)
+FAC = frozenset({"facilitator"})
+AUTHOR = frozenset({"author"})  # the browser that made the pitch/question/tip/card
+AUTHOR_OR_FAC = AUTHOR | FAC
+BOARD_MEMBERS = frozenset({"attendee", "author"})  # browsers with a card on the tips board
+
+# "METHOD endpoint" -> roles allowed. Keep it explicit: read the view before adding a line.
+ACCESS = {
+    # events: public pages, creating and joining
+    "GET events.index": ANY,
+    "POST events.index": ANY,
+    "POST events.join": ANY,
+    "GET events.join_code": ANY,
+    "GET events.home": ANY,
+    "GET events.guide": ANY,
+    "POST events.guide_done": ANY,
+    "GET events.profile": ANY,
+    "POST events.profile": ANY,
+    "GET events.projector": ANY,
+    "GET events.qr": ANY,
+    "GET events.healthz": ANY,
+    "GET favicon": ANY,
+    "GET events.set_language": ANY,
+    "GET events.created": FAC,
+    "GET events.facilitator_link": ANY,  # whoever holds the secret key becomes facilitator
+    "GET api.event_snapshot": ANY,
+    # facilitator console
+    "GET setup.console": FAC,
+    "POST setup.edit_event": FAC,
+    "POST setup.room": FAC,
+    "POST setup.room_delete": FAC,
+    "POST setup.day": FAC,
+    "POST setup.day_delete": FAC,
+    "POST setup.slot": FAC,
+    "POST setup.slot_delete": FAC,
+    "POST setup.projector_mode": FAC,
+    "POST setup.invite": FAC,
+    "POST setup.rotate": FAC,
+    # pitches and votes
+    "GET pitches.new": ANY,
+    "POST pitches.new": ANY,
+    "GET pitches.edit": AUTHOR_OR_FAC,
+    "POST pitches.edit": AUTHOR_OR_FAC,
+    "POST pitches.withdraw": AUTHOR_OR_FAC,
+    "POST pitches.hide": FAC,
+    "POST pitches.merge": FAC,
+    "POST pitches.held": FAC,
+    "POST pitches.spotlight": FAC,
+    "POST votes.vote": ANY,
+    "GET votes.mine": ANY,
+    "POST votes.settings": FAC,
+    # grid
+    "GET grid.attendee": ANY,
+    "GET grid.print_view": ANY,
+    "GET grid.mine_json": ANY,
+    "GET grid.ical_feed": ANY,
+    "GET grid.ical_mine": ANY,
+    "GET grid.csv_download": FAC,
+    "POST grid.place_view": FAC,
+    "POST grid.unschedule": FAC,
+    "POST grid.lock": FAC,
+    "POST grid.autoplan_view": FAC,
+    "POST grid.undo": FAC,
+    # question wall
+    "GET questions.wall": ANY,
+    "POST questions.wall": ANY,
+    "GET questions.mine": ANY,
+    "POST questions.vote": ANY,
+    "POST questions.report": ANY,
+    "POST questions.delete": AUTHOR,  # only the browser holding the question's secret
+    "POST questions.promote": FAC,  # attendees too, but only once enough people upvoted (not in this world)
+    "POST questions.moderate": FAC,
+    "POST questions.settings": FAC,
+    "POST questions.held": FAC,
+    # tips board
+    "GET tips.board": ANY,
+    "GET tips.board_json": ANY,
+    "GET tips.person": ANY,
+    "GET tips.connections": ANY,
+    "GET tips.export_json": ANY,  # each browser's own card and saved tips
+    "GET tips.export_csv": ANY,
+    "GET tips.export_vcf": ANY,
+    "POST tips.save_card": ANY,
+    "POST tips.leave": ANY,
+    "POST tips.post": BOARD_MEMBERS,
+    "POST tips.delete": AUTHOR,
+    "POST tips.mark": ANY,
+    "POST tips.report": ANY,
+    "POST tips.connect": frozenset({"attendee"}),  # needs a card with a contact; not to oneself
+    "POST tips.answer": AUTHOR,  # the person the request was sent to
+    "GET tips.moderate": FAC,
+    "GET tips.moderate_list": FAC,
+    "POST tips.moderate_action": FAC,
+    "GET tips.facilitator_json": FAC,
+    "GET tips.facilitator_csv": FAC,
+    # data protection
+    "GET privacy.export": FAC,
+    "POST privacy.delete": FAC,
+    "GET privacy.import_event": ANY,
+    "POST privacy.import_event": ANY,
+    # live partials: see PARTIALS
+    "GET partials.live": None,
+}
+# Live partials by name: facilitator-only ones carry counts or moderation state.
+PARTIALS = {
+    "projector": ANY,
+    "rooms": ANY,
+    "pitches": ANY,
+    "spotlight": ANY,
+    "pitchqueue": FAC,
+    "grid": ANY,
+    "grid_projector": ANY,
+    "grid_nownext": ANY,
+    "grid_console": FAC,
+    "questions": ANY,
+    "qwall": ANY,
+    "questionsmod": FAC,
+    "tips": ANY,
+    "tipcards": ANY,
+}
+# Routes whose allowed roles each need a fresh world (one role's action would change another's outcome).
+FRESH = {"POST questions.report", "POST tips.report", "POST tips.leave"}
+
+
+def _routes(app) -> dict[str, list]:
+    routes: dict[str, list] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.setdefault(f"{method} {rule.endpoint}", []).append(rule)
+    return routes
+
+
+@pytest.fixture(scope="module")
+def matrix_app(database_url):
+    """One app for the whole matrix; every case builds its own events in it."""
+    with fresh_app(database_url) as app:
+        yield app
+
+
+def test_every_route_is_classified(matrix_app):
+    from barcamp.core.partials import _renderers
+
+    routes = set(_routes(matrix_app))
+    assert sorted(routes - set(ACCESS)) == [], "new routes: add them to ACCESS in tests/app/test_authz_matrix.py"
+    assert sorted(set(ACCESS) - routes) == [], "ACCESS lists routes that no longer exist"
+    assert sorted(set(_renderers) ^ set(PARTIALS)) == [], "classify every live partial in PARTIALS"
+
+
+def _cases():
+    cases = [(key, None) for key, allowed in ACCESS.items() if allowed is not None]
+    cases += [("GET partials.live", name) for name in PARTIALS]
+    return cases
+
+
+def _check(world, app, key, urls, allowed, fresh):
+    method = key.split()[0]
+    before = dump(app, skip=("attendee",))
+    for role in sorted(set(ROLES) - allowed):
+        for url in urls(world):
+            r = world.clients[role].open(url, method=method)
+            assert r.status_code in (403, 404), f"{role} may not {method} {url}, got {r.status_code}"
+    assert dump(app, skip=("attendee",)) == before, f"a refused {key} changed the database"
+    for i, role in enumerate(sorted(allowed)):
+        if fresh and i:
+            world = build(app)
+        for url in urls(world):
+            r = world.clients[role].open(url, method=method)
+            assert r.status_code not in (403, 404) and r.status_code < 500, f"{role} {method} {url}: {r.status_code}"
+
+
+@pytest.mark.parametrize(("key", "partial"), _cases(), ids=lambda v: v or "")
+def test_route_allows_only_its_roles(matrix_app, key, partial):
+    rules = _routes(matrix_app).get(key)
+    assert rules, f"{key} does not exist"
+    if partial:
+        allowed = PARTIALS[partial]
+
+        def urls(world):
+            return [f"/e/{world.slug}/live/{partial}"]
+
+    else:
+        allowed = ACCESS[key]
+
+        def urls(world):
+            return [url for rule in rules for url in world.urls(rule)]
+
+    _check(build(matrix_app), matrix_app, key, urls, allowed, key in FRESH)
+
+
+# --- Socket.IO: only facilitators join the facilitator room -------------------------
+
+
+def rooms_of(sc) -> set[str]:
+    from barcamp.core.extensions import socketio
+
+    manager = socketio.server.manager
+    return set(manager.get_rooms(manager.sid_from_eio_sid(sc.eio_sid, "/"), "/"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_socket_joins_facilitator_room_only_as_facilitator(matrix_app, role):
+    from barcamp.core import realtime
+    from barcamp.core.extensions import socketio
+
+    world = build(matrix_app)
+    sc = socketio.test_client(matrix_app, flask_test_client=world.clients[role], query_string=f"event={world.slug}")
+    assert sc.is_connected()
+    rooms = rooms_of(sc)
+    event_id = world.ids["event_id"]
+    assert realtime.room(event_id) in rooms
+    assert (realtime.room(event_id, facilitators=True) in rooms) == (role == "facilitator")
+    # a facilitator-only notice reaches exactly the facilitators
+    world.clients["facilitator"].post(f"/e/{world.slug}/facilitate/spotlight", data={"move": "next"})
+    heard = [m for m in sc.get_received() if m["name"] == "changed" and m["args"][0]["what"] == "pitchqueue"]
+    assert bool(heard) == (role == "facilitator")
+    sc.disconnect()
+
+
+def test_rotated_link_leaves_facilitator_room_and_cannot_rejoin(matrix_app):
+    from barcamp.core import realtime
+    from barcamp.core.extensions import socketio
+
+    world = build(matrix_app)
+    slug = world.slug
+    helper = world.clients["attendee"]
+    assert helper.get(f"/e/{slug}/f/{world.ids['key']}").status_code == 302  # the co-facilitator link
+    sc = socketio.test_client(matrix_app, flask_test_client=helper, query_string=f"event={slug}")
+    fac_room = realtime.room(world.ids["event_id"], facilitators=True)
+    assert fac_room in rooms_of(sc)
+
+    r = world.clients["facilitator"].post(f"/e/{slug}/facilitate/links/{world.ids['link_id']}/rotate")
+    assert r.status_code == 302
+    assert fac_room not in rooms_of(sc)
+    assert helper.get(f"/e/{slug}/facilitate").status_code == 403
+    sc.disconnect()
+    again = socketio.test_client(matrix_app, flask_test_client=helper, query_string=f"event={slug}")
+    assert fac_room not in rooms_of(again)
+    again.disconnect()
