@@ -9,8 +9,6 @@ from barcamp.core.database import transaction
 from barcamp.core.extensions import db
 from barcamp.core.models import Day, Event, Room, Slot
 
-# --- domain -----------------------------------------------------------------
-
 
 @transaction
 def save_room(event: Event, room: Room | None, name: str, capacity: int, location: str) -> Room:

@@ -11,8 +11,6 @@ from barcamp.core import rules
 from barcamp.core.enums import SLOT_KINDS
 from barcamp.core.forms import Form, strip
 
-# --- forms ------------------------------------------------------------------
-
 
 class WholeNumberField(IntegerField):
     """An integer field whose parse error reads like the rest of our messages."""

@@ -20,15 +20,12 @@ from barcamp.console.domain import (
 from barcamp.console.forms import DayForm, EventForm, RoomForm, SlotForm
 from barcamp.core import dates, screens
 from barcamp.core.extensions import db
-from barcamp.core.identity import facilitator_required, grant_facilitator
+from barcamp.core.identity import event_row_or_404, facilitator_required, grant_facilitator
 from barcamp.core.models import Day, Event, FacilitatorLink, Room, Slot
 from barcamp.core.partials import partial
 from barcamp.events.domain import first_timer_count, new_facilitator_link, rotate_facilitator_link
 
 bp = Blueprint("setup", __name__)
-
-
-# --- views ------------------------------------------------------------------
 
 
 @screens.console_page
@@ -78,14 +75,6 @@ def _back(event, anchor=""):
     return redirect(url_for("setup.console", slug=event.slug) + anchor)
 
 
-def _owned(model, event, obj_id):
-    obj = db.session.get(model, obj_id)
-    owner = obj and (obj.day.event_id if isinstance(obj, Slot) else obj.event_id)
-    if owner != event.id:
-        abort(404)
-    return obj
-
-
 @bp.post("/e/<slug>/facilitate/event")
 @facilitator_required
 def edit_event(event):
@@ -103,7 +92,7 @@ def edit_event(event):
 @facilitator_required
 def room(event, room_id):
     """Add a room or edit one."""
-    existing = _owned(Room, event, room_id) if room_id else None
+    existing = event_row_or_404(Room, event, room_id) if room_id else None
     form = RoomForm(prefix=f"room{room_id or ''}")
     if not form.validate():
         return render_console(event, 400, room_form=form, failed=("room", room_id))
@@ -116,7 +105,7 @@ def room(event, room_id):
 @facilitator_required
 def room_delete(event, room_id):
     """Delete a room."""
-    delete_room(event, _owned(Room, event, room_id))
+    delete_room(event, event_row_or_404(Room, event, room_id))
     flash(_("Room deleted."), "success")
     return _back(event, "#rooms")
 
@@ -126,7 +115,7 @@ def room_delete(event, room_id):
 @facilitator_required
 def day(event, day_id):
     """Add a day or edit one."""
-    existing = _owned(Day, event, day_id) if day_id else None
+    existing = event_row_or_404(Day, event, day_id) if day_id else None
     form = DayForm(prefix=f"day{day_id or ''}")
     if form.validate():
         clash = next((d for d in event.days if d.date == form.date.data and d is not existing), None)
@@ -143,7 +132,7 @@ def day(event, day_id):
 @facilitator_required
 def day_delete(event, day_id):
     """Delete a day."""
-    delete_day(event, _owned(Day, event, day_id))
+    delete_day(event, event_row_or_404(Day, event, day_id))
     flash(_("Day deleted."), "success")
     return _back(event, "#days")
 
@@ -153,11 +142,11 @@ def day_delete(event, day_id):
 @facilitator_required
 def slot(event, slot_id):
     """Add a time slot or edit one; overlapping slots are refused."""
-    existing = _owned(Slot, event, slot_id) if slot_id else None
+    existing = event_row_or_404(Slot, event, slot_id) if slot_id else None
     form = SlotForm(prefix=f"slot{slot_id or ''}")
     form.day.choices = [(d.id, f"{dates.day_name(d)}, {dates.long_date(d.date)}") for d in event.days]
     if form.validate():
-        day = _owned(Day, event, form.day.data)
+        day = event_row_or_404(Day, event, form.day.data)
         clash = overlapping_slot(day, form.starts_at.data, form.ends_at.data, ignore=existing)
         if clash:
             form.starts_at.errors.append(
@@ -178,7 +167,7 @@ def slot(event, slot_id):
 @facilitator_required
 def slot_delete(event, slot_id):
     """Delete a time slot."""
-    delete_slot(event, _owned(Slot, event, slot_id))
+    delete_slot(event, event_row_or_404(Slot, event, slot_id))
     flash(_("Time slot deleted."), "success")
     return _back(event, "#slots")
 

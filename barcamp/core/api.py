@@ -28,9 +28,9 @@ def section(key: str):
     return register
 
 
-def snapshot(event: Event) -> dict:
-    """The whole public snapshot of an event."""
-    data = {
+def event_json(event: Event) -> dict:
+    """The event itself: name, time zone, join code, rooms, days and their slots."""
+    return {
         "slug": event.slug,
         "name": event.name,
         "hashtag": event.hashtag,
@@ -56,6 +56,11 @@ def snapshot(event: Event) -> dict:
             for d in event.days
         ],
     }
+
+
+def snapshot(event: Event) -> dict:
+    """The whole public snapshot of an event: the event and every feature's section."""
+    data = event_json(event)
     for key, fn in _sections.items():
         data[key] = fn(event)
     return data

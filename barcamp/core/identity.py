@@ -142,6 +142,16 @@ def event_or_404(slug: str) -> Event:
     return event
 
 
+def event_row_or_404(model, event: Event, row_id):
+    """The row of ``model`` (a pitch, a question, a room, a day, a slot...) with ``row_id`` that
+    belongs to ``event``, or a 404 page: no id of another event's rows works here."""
+    row = db.session.get(model, row_id) if row_id is not None else None
+    owner = getattr(row, "event_id", None) if not hasattr(row, "day") else row.day.event_id
+    if row is None or owner != event.id:
+        abort(404)
+    return row
+
+
 def facilitator_required(view):
     """Guard a view taking ``slug``: facilitators of that event only, others get 403."""
 

@@ -11,8 +11,6 @@ from wtforms.validators import DataRequired, Length, Optional
 from barcamp.core import rules
 from barcamp.core.forms import Form, strip
 
-# --- forms ------------------------------------------------------------------
-
 
 class CreateEventForm(Form):
     name = StringField(

@@ -25,9 +25,6 @@ from barcamp.events.forms import CreateEventForm, JoinForm, ProfileForm
 bp = Blueprint("events", __name__)
 
 
-# --- views ------------------------------------------------------------------
-
-
 @bp.get("/healthz")
 def healthz():
     """Liveness and database check for load balancers."""

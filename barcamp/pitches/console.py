@@ -18,14 +18,14 @@ from barcamp.core.database import transaction
 from barcamp.core.errors import wants_json
 from barcamp.core.extensions import db
 from barcamp.core.forms import Form
-from barcamp.core.identity import facilitator_required
+from barcamp.core.identity import event_row_or_404, facilitator_required
 from barcamp.core.models import Event
 from barcamp.core.partials import partial
 from barcamp.pitches.domain import queue, set_status
 from barcamp.pitches.enums import ACTIVE, MAX_TAGS
 from barcamp.pitches.models import Pitch, Vote
 from barcamp.pitches.partials import list_context
-from barcamp.pitches.views import bp, pitch_of
+from barcamp.pitches.views import bp
 from barcamp.pitches.votes import interest_counts
 from barcamp.questions.models import Question
 
@@ -113,7 +113,7 @@ def merge_form(event: Event) -> MergeForm:
 @facilitator_required
 def hide(event, pitch_id):
     """Hide a pitch from everyone (or restore it)."""
-    pitch = pitch_of(event, pitch_id)
+    pitch = event_row_or_404(Pitch, event, pitch_id)
     set_status(pitch, ACTIVE if request.form.get("restore") else "hidden")
     if wants_json():
         return {"ok": True, "status": pitch.status}
@@ -144,7 +144,7 @@ def merge(event):
     choices = [(p.id, p.title) for p in queue(event)]
     form.keep.choices = form.duplicate.choices = choices
     if form.validate() and form.keep.data != form.duplicate.data:
-        keep, dupe = pitch_of(event, form.keep.data), pitch_of(event, form.duplicate.data)
+        keep, dupe = event_row_or_404(Pitch, event, form.keep.data), event_row_or_404(Pitch, event, form.duplicate.data)
         merge_pitches(keep, dupe)
         flash(_("Merged “%(dupe)s” into “%(keep)s”.", dupe=dupe.title, keep=keep.title), "success")
     else:

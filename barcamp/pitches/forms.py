@@ -12,8 +12,6 @@ from barcamp.core.forms import Form, strip
 from barcamp.core.tags import MAX_LENGTH, parse_tags
 from barcamp.pitches.enums import FORMATS, LEVELS, MAX_TAGS
 
-# --- forms ------------------------------------------------------------------
-
 
 def _not_blank(form, field):
     if not (field.data or "").strip():

@@ -65,25 +65,27 @@ def pitches_partial(event: Event) -> str:
     return render_template("pitches/_list.html", **list_context(event))
 
 
+def pitch_json(p: Pitch, votes: int | None) -> dict:
+    """One pitch as the API and the facilitators' summary show it: its content and a count."""
+    return {
+        "id": p.id,
+        "title": p.title,
+        "description": p.description,
+        "host": p.host_name,
+        "tags": [t.name for t in p.tags],
+        "level": p.level,
+        "format": p.format,
+        "language": p.language,
+        "status": p.status,
+        "votes": votes,
+    }
+
+
 @section("pitches")
 def pitches_json(event: Event) -> list[dict]:
     """Active pitches with their vote counts (null while voting is blind); never who voted."""
     counts = public_counts(event)
-    return [
-        {
-            "id": p.id,
-            "title": p.title,
-            "description": p.description,
-            "host": p.host_name,
-            "tags": [t.name for t in p.tags],
-            "level": p.level,
-            "format": p.format,
-            "language": p.language,
-            "status": p.status,
-            "votes": None if counts is None else counts.get(p.id, 0),
-        }
-        for p in queue(event)
-    ]
+    return [pitch_json(p, None if counts is None else counts.get(p.id, 0)) for p in queue(event)]
 
 
 @section("voting")

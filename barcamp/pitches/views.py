@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 
 from barcamp.core import ratelimits
 from barcamp.core.errors import wants_json
-from barcamp.core.extensions import db
-from barcamp.core.identity import current_attendee, event_or_404, is_facilitator
+from barcamp.core.identity import current_attendee, event_or_404, event_row_or_404, is_facilitator
 from barcamp.core.models import Event
 from barcamp.core.ratelimits import fresh_posts, limiter
 from barcamp.pitches.domain import create_pitch, event_tags, set_status, update_pitch
@@ -19,19 +18,6 @@ from barcamp.pitches.forms import PitchForm
 from barcamp.pitches.models import Pitch
 
 bp = Blueprint("pitches", __name__)
-
-
-# --- domain -----------------------------------------------------------------
-
-
-# --- views ------------------------------------------------------------------
-
-
-def pitch_of(event: Event, pitch_id: int) -> Pitch:
-    pitch = db.session.get(Pitch, pitch_id)
-    if pitch is None or pitch.event_id != event.id:
-        abort(404)
-    return pitch
 
 
 def _may_edit(event: Event, pitch: Pitch) -> bool:
@@ -80,7 +66,7 @@ def new(slug):
 def edit(slug, pitch_id):
     """Edit a pitch: its author, or a facilitator."""
     event = event_or_404(slug)
-    pitch = pitch_of(event, pitch_id)
+    pitch = event_row_or_404(Pitch, event, pitch_id)
     if not _may_edit(event, pitch):
         abort(403)
     # Filled from the pitch only on GET: a POST missing a field must not read the model's objects.
@@ -101,7 +87,7 @@ def edit(slug, pitch_id):
 def withdraw(slug, pitch_id):
     """Withdraw one's own pitch."""
     event = event_or_404(slug)
-    pitch = pitch_of(event, pitch_id)
+    pitch = event_row_or_404(Pitch, event, pitch_id)
     if not _may_edit(event, pitch):
         abort(403)
     set_status(pitch, "withdrawn")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from barcamp.core.api import event_json
 from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.grid.models import Placement
 from barcamp.pitches.models import Pitch, Vote
+from barcamp.pitches.partials import pitch_json
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
 from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark
 from barcamp.tips.reading import card_tags
@@ -43,47 +45,8 @@ def summary(event: Event) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": utcnow().isoformat(),
-        "event": {
-            "name": event.name,
-            "hashtag": event.hashtag,
-            "timezone": event.timezone,
-            "join_code": event.join_code,
-            "rooms": [
-                {"id": r.id, "name": r.name, "capacity": r.capacity, "location": r.location} for r in event.rooms
-            ],
-            "days": [
-                {
-                    "date": d.date.isoformat(),
-                    "label": d.label,
-                    "slots": [
-                        {
-                            "id": s.id,
-                            "starts_at": s.starts_at.strftime("%H:%M"),
-                            "ends_at": s.ends_at.strftime("%H:%M"),
-                            "kind": s.kind,
-                            "label": s.label,
-                        }
-                        for s in d.slots
-                    ],
-                }
-                for d in event.days
-            ],
-        },
-        "pitches": [
-            {
-                "id": p.id,
-                "title": p.title,
-                "description": p.description,
-                "host": p.host_name,
-                "tags": [t.name for t in p.tags],
-                "level": p.level,
-                "format": p.format,
-                "language": p.language,
-                "status": p.status,
-                "votes": votes.get(p.id, 0),
-            }
-            for p in pitches
-        ],
+        "event": event_json(event),
+        "pitches": [pitch_json(p, votes.get(p.id, 0)) for p in pitches],
         "grid": [
             {"slot_id": c.slot_id, "room_id": c.room_id, "pitch_id": c.pitch_id, "locked": c.locked} for c in placements
         ],

@@ -12,8 +12,6 @@ from barcamp.core.forms import Form, strip
 from barcamp.core.models import Event
 from barcamp.questions import domain as qd
 
-# --- forms ------------------------------------------------------------------
-
 
 def _question_length(form, field):
     n = len(field.data or "")

@@ -13,8 +13,6 @@ from barcamp.core.models import Attendee, Event
 from barcamp.pitches.models import Pitch
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
 
-# --- reading ------------------------------------------------------------------
-
 
 def vote_counts(event_id: int, visible_only: bool = False) -> dict[int, int]:
     """Upvotes per question of an event, read from the database (the truth)."""

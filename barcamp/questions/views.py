@@ -18,8 +18,14 @@ from flask_babel import gettext as _
 
 from barcamp.core import ratelimits
 from barcamp.core.errors import wants_json
-from barcamp.core.extensions import db
-from barcamp.core.identity import current_attendee, event_or_404, facilitator_required, hash_key, is_facilitator
+from barcamp.core.identity import (
+    current_attendee,
+    event_or_404,
+    event_row_or_404,
+    facilitator_required,
+    hash_key,
+    is_facilitator,
+)
 from barcamp.core.models import Event
 from barcamp.core.ratelimits import fresh_posts, fresh_votes, limiter
 from barcamp.core.replies import done
@@ -32,16 +38,6 @@ from barcamp.questions.partials import PROMOTE_VOTES, session_of, wall_args, wal
 from barcamp.questions.secrets import read_secrets, store_secrets
 
 bp = Blueprint("questions", __name__)
-
-
-# --- helpers for views ------------------------------------------------------
-
-
-def question_of(event: Event, question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.event_id != event.id:
-        abort(404)
-    return question
 
 
 def wall_url(event: Event, question: Question | None = None, anchor: str = "") -> str:
@@ -134,7 +130,7 @@ def mine(slug):
 def delete(slug, question_id):
     """Delete one's own question: allowed only to the browser holding its secret."""
     event = event_or_404(slug)
-    question = question_of(event, question_id)
+    question = event_row_or_404(Question, event, question_id)
     held = read_secrets()
     secret_hash = question.secret_hash
     if not qd.delete_own(question, held):
@@ -149,7 +145,7 @@ def delete(slug, question_id):
 def vote(slug, question_id):
     """Upvote a question ("me too", on=1) or take the upvote back (on=0)."""
     event = event_or_404(slug)
-    question = question_of(event, question_id)
+    question = event_row_or_404(Question, event, question_id)
     if question.status != "visible":
         message = _("This question is no longer on the wall.")
         if wants_json():
@@ -167,7 +163,7 @@ def vote(slug, question_id):
 def report(slug, question_id):
     """Report a question as inappropriate; enough reports hide it until a facilitator reviews it."""
     event = event_or_404(slug)
-    question = question_of(event, question_id)
+    question = event_row_or_404(Question, event, question_id)
     if question.status == "visible":
         qd.report(event, question, current_attendee(event, create=True))
     return done(wall_url(event, question), _("Thank you. A facilitator will take a look."), label=_("Reported"))
@@ -177,7 +173,7 @@ def report(slug, question_id):
 def promote(slug, question_id):
     """ "This deserves a session": turn the question into a session pitch."""
     event = event_or_404(slug)
-    question = question_of(event, question_id)
+    question = event_row_or_404(Question, event, question_id)
     threshold = current_app.config.get("QUESTION_PROMOTE_VOTES", PROMOTE_VOTES)
     upvoted = question.status == "visible" and reading.vote_counts(event.id).get(question.id, 0) >= threshold
     if not (is_facilitator(event) or upvoted):
@@ -191,7 +187,7 @@ def promote(slug, question_id):
 @facilitator_required
 def moderate(event, question_id):
     """Facilitators: approve, reject, hide, restore, mark answered, pin to the projector."""
-    question = question_of(event, question_id)
+    question = event_row_or_404(Question, event, question_id)
     # The field is not called "action": it would shadow form.action in the browser's DOM.
     decision = request.form.get("decision", "")
     if decision not in qd.MODERATION_ACTIONS:

@@ -13,8 +13,6 @@ from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event, Tag
 from barcamp.tips.models import BoardReport, Tip, TipCard, TipMark, card_tag
 
-# --- reading ------------------------------------------------------------------
-
 
 def card_of(event: Event, attendee: Attendee | None) -> TipCard | None:
     """The attendee's own card, hidden or not."""
