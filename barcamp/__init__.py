@@ -20,7 +20,8 @@ FEATURES = (events, console, pitches, grid, questions, tips, privacy)
 
 def select_locale() -> str:
     """The visible switcher wins; else the browser's Accept-Language."""
-    return session.get("lang") or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    languages = current_app.config["LANGUAGES"]
+    return session.get("lang") or request.accept_languages.best_match(languages) or languages[0]
 
 
 def create_app(test_config: dict | None = None) -> Flask:

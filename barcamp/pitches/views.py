@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from barcamp.core import ratelimits
+from barcamp.core.enums import languages
 from barcamp.core.errors import wants_json
 from barcamp.core.identity import current_attendee, event_or_404, event_row_or_404, is_facilitator
 from barcamp.core.models import Event
@@ -35,7 +36,7 @@ def new(slug):
     if request.method == "GET":
         attendee = current_attendee(event)
         form.host_name.data = attendee.display_name if attendee else ""
-        form.language.data = "de" if str(request.accept_languages.best_match(["de", "en"])) == "de" else "en"
+        form.language.data = request.accept_languages.best_match(languages()) or languages()[0]
         form.client_id.data = uuid.uuid4().hex
     elif form.validate():
         # A flood of new pitches from attendees: each waits for a facilitator's approval.
