@@ -709,7 +709,9 @@ def test_a_cookie_rotating_spam_script_is_stopped_while_a_crowd_behind_the_same_
     stored = [t for status, t in posts if status == 200]
     refused = [t for status, t in posts if status == 429]
     assert {status for status, _t in posts} == {200, 429}
-    assert len(stored) <= 20  # 20 fresh identities a minute may post, per address
+    # 20 fresh identities a minute may post, per address (on a slow machine the crowd can take
+    # longer than a minute, and the next minute admits its own 20).
+    assert len([t for t in stored if t < 60]) <= 20
     assert len(refused) >= 40  # the script kept trying for seconds...
     assert max(stored) < 5  # ...and stopped getting through within seconds
     snapshot = requests.get(f"{crowd_server.url}/api/v1/events/{slug}", timeout=10).json()
