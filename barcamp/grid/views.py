@@ -1,61 +1,30 @@
 """The session grid: the attendee programme, the facilitator's planning actions, live partials, exports.
 
-The rules live in ``grid_plan`` (placing, auto-plan), ``grid_view`` (reading, warnings, now/next)
-and ``grid_export`` (iCal, CSV).
+The rules live in ``plan`` (placing, auto-plan), ``reading`` (the grid as data, warnings, now/next)
+and ``export`` (iCal, CSV); the live parts in ``partials``, the forms in ``forms``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
 
 from barcamp.core import screens
-from barcamp.core.api import section
 from barcamp.core.errors import DomainError
 from barcamp.core.forms import Form
 from barcamp.core.identity import current_attendee, event_or_404, facilitator_required
 from barcamp.core.models import Event
-from barcamp.core.partials import partial
 from barcamp.core.replies import done, failed
-from barcamp.grid import export as grid_export
+from barcamp.grid import export
+from barcamp.grid.forms import LockForm, PitchIdForm, PlaceForm, UndoForm
+from barcamp.grid.partials import programme_context
 from barcamp.grid.plan import autoplan, place, set_lock, undo_autoplan
 from barcamp.grid.plan import unschedule as unschedule_pitch
-from barcamp.grid.reading import build_grid, day_on_screen, event_tz, now_next
+from barcamp.grid.reading import build_grid
 from barcamp.pitches.votes import my_votes
 
 bp = Blueprint("grid", __name__)
-
-PAGE_ROOMS = PAGE_SLOTS = 8  # the projector shows up to 8 rooms × 8 slots at once, then pages
-
-
-# --- forms ------------------------------------------------------------------
-
-
-class PitchIdForm(Form):
-    pitch_id = IntegerField(validators=[InputRequired(_l("Pick a pitch first."))])
-
-
-class CellForm(Form):
-    slot_id = IntegerField(validators=[InputRequired()])
-    room_id = IntegerField(validators=[InputRequired()])
-
-
-class PlaceForm(CellForm, PitchIdForm):
-    pass
-
-
-class LockForm(CellForm):
-    locked = SelectField(choices=[("1", "1"), ("0", "0")])
-
-
-class UndoForm(Form):
-    batch = StringField(validators=[Optional(), Length(max=32)])
 
 
 # --- helpers ------------------------------------------------------------------
@@ -81,21 +50,6 @@ def _act(event: Event, form: Form, action):
 # --- attendee views -------------------------------------------------------------
 
 
-def programme_context(event: Event) -> dict:
-    """What the phone programme shows: the grid, the slot running now, the next one."""
-    grid = build_grid(event)
-    current, upcoming, refresh_at = now_next(grid)
-    today = dt.datetime.now(event_tz(event)).date()
-    return {
-        "event": event,
-        "grid": grid,
-        "now_row": current,
-        "next_row": upcoming,
-        "refresh_at": refresh_at,
-        "today": today,
-    }
-
-
 @bp.get("/e/<slug>/grid")
 def attendee(slug):
     """The programme on a phone: now and next, then every slot as a list; filters by room and "mine"."""
@@ -105,7 +59,7 @@ def attendee(slug):
     return render_template(
         "grid/attendee.html",
         my_votes=sorted(my_votes(event, me)),
-        feed_url=grid_export.feed_url(event, me),
+        feed_url=export.feed_url(event, me),
         filter_room=room if any(r.id == room for r in event.rooms) else None,
         filter_mine=request.args.get("mine") == "1",
         **programme_context(event),
@@ -138,21 +92,21 @@ def _calendar(body: bytes, filename: str) -> Response:
 def ical_feed(slug):
     """iCal feed of the whole programme."""
     event = event_or_404(slug)
-    return _calendar(grid_export.ical(build_grid(event)), f"{event.slug}.ics")
+    return _calendar(export.ical(build_grid(event)), f"{event.slug}.ics")
 
 
 @bp.get("/e/<slug>/grid/mine.ics")
 def ical_mine(slug):
     """iCal feed of the sessions I voted for: by this browser's cookie, or by the signed key of
-    ``grid_export.feed_url`` (a calendar app has no cookie)."""
+    ``export.feed_url`` (a calendar app has no cookie)."""
     event = event_or_404(slug)
     attendee = None
     if "k" in request.args:
-        attendee = grid_export.feed_attendee(event, request.args["k"])
+        attendee = export.feed_attendee(event, request.args["k"])
         if attendee is None:
             abort(404)
     title = _("%(event)s: my sessions", event=event.name)
-    body = grid_export.ical(build_grid(event), my_votes(event, attendee or current_attendee(event)), title)
+    body = export.ical(build_grid(event), my_votes(event, attendee or current_attendee(event)), title)
     return _calendar(body, f"{event.slug}-mine.ics")
 
 
@@ -164,7 +118,7 @@ def ical_mine(slug):
 def csv_download(event):
     """The grid as a CSV download (facilitators only)."""
     return Response(
-        grid_export.csv_text(build_grid(event)),
+        export.csv_text(build_grid(event)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}-grid.csv"'},
     )
@@ -233,63 +187,3 @@ def undo(event):
         return ngettext("Took back %(num)d session.", "Took back %(num)d sessions.", n), {"removed": n}
 
     return _act(event, UndoForm(), action)
-
-
-# --- live partials (the same for every viewer) ---------------------------------------
-
-
-@partial("grid")
-def programme_partial(event: Event) -> str:
-    """The programme for phones: now/next and the slots as a list."""
-    return render_template("grid/_programme.html", **programme_context(event))
-
-
-@partial("grid_projector")
-def projector_partial(event: Event) -> str:
-    """The day's grid for the projector, paged when it has more than 8 rooms or 8 slots."""
-    grid = build_grid(event)
-    day, rows = day_on_screen(grid)
-    current, _upcoming, refresh_at = now_next(grid)
-    rooms = grid.rooms
-    pages = [
-        (rooms[i : i + PAGE_ROOMS], rows[j : j + PAGE_SLOTS])
-        for j in range(0, max(len(rows), 1), PAGE_SLOTS)
-        for i in range(0, max(len(rooms), 1), PAGE_ROOMS)
-    ]
-    return render_template(
-        "grid/_projector_table.html", event=event, day=day, pages=pages, now_row=current, refresh_at=refresh_at
-    )
-
-
-@partial("grid_nownext")
-def nownext_partial(event: Event) -> str:
-    """Now and next, large, for the projector during the day."""
-    return render_template("grid/_nownext_board.html", **programme_context(event))
-
-
-@partial("grid_console", facilitators=True)  # interest counts of unplaced pitches are for facilitators
-def console_partial(event: Event) -> str:
-    """The facilitator's planning grid: queue with interest, cells with actions, warnings."""
-    grid = build_grid(event)
-    # Without JS, "pick a pitch, then a cell" runs through ?pick=<id> on the console page.
-    pick = request.args.get("pick", type=int)
-    placed = [c.pitch for row in grid.rows for c in row.cells if c.pitch]
-    picked = next((p for p in [*(p for p, _n in grid.unscheduled), *placed] if p.id == pick), None)
-    return render_template("grid/_console_grid.html", event=event, grid=grid, picked=picked)
-
-
-@section("grid")
-def api_grid(event: Event) -> list[dict]:
-    """The placements of the public snapshot."""
-    grid = build_grid(event)
-    return [
-        {
-            "slot_id": cell.slot.id,
-            "room_id": cell.room.id,
-            "pitch_id": cell.pitch.id if cell.pitch else None,
-            "title": cell.pitch.title if cell.pitch else None,
-            "locked": cell.locked,
-        }
-        for cell in (c for row in grid.rows for c in row.cells)
-        if cell.pitch or cell.locked
-    ]

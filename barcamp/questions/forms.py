@@ -26,7 +26,7 @@ def _question_length(form, field):
 class QuestionForm(Form):
     text = TextAreaField(_l("Your question"), filters=[strip], validators=[_question_length])
     pitch = HiddenField()
-    nonce = HiddenField()  # one per form shown: a re-sent form is stored once (questions_domain)
+    nonce = HiddenField()  # one per form shown: a re-sent form is stored once (questions.domain)
 
 
 class QuestionSettingsForm(Form):

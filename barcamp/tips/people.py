@@ -1,6 +1,6 @@
 """Tips board: a person's card, connection requests, and my own JSON and exports.
 
-Every contact shown here went through ``tips_consent.contact_for``.
+Every contact shown here went through ``consent.contact_for``.
 """
 
 from __future__ import annotations
