@@ -588,7 +588,9 @@ def test_database_busy_beyond_retries_is_a_friendly_503(app, database_url, monke
     world = build(app)
     monkeypatch.setattr(database, "RETRIES", 1)  # give up after one busy timeout instead of six
     ready = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(database_url, 5.5, ready))
+    holder = threading.Thread(
+        target=_hold_write_lock, args=(database_url, 8, ready)
+    )  # past one 5 s wait, on a slow day too
     holder.start()
     ready.wait()
     url = f"/e/{world.slug}/pitches/{world.ids['pitch_id']}/vote"

@@ -195,6 +195,7 @@ def test_a_tally_read_before_the_one_shown_does_not_turn_the_count_back(live_ser
     count = card.locator("[data-tally]")
     expect(count).to_have_text("0")
     pid = count.get_attribute("data-id")
+    phone.wait_for_function("() => window.barcampSocket")  # the page after the pitch has its socket
 
     phone.evaluate(
         """(id) => {
