@@ -95,6 +95,12 @@ on("changed", (msg) => {
 // a normal submit so the server renders the errors next to the fields.
 const pitchForm = document.querySelector("form[data-pitch-form]");
 if (pitchForm) {
+  // A new id for this pitch, made on each page load: the page may be a copy the phone kept, and
+  // two pitches sent from one copy must not share the id that makes a re-send (a double tap) one.
+  if (pitchForm.elements.client_id && !("edit" in pitchForm.dataset)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    pitchForm.elements.client_id.value = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
   // Stored: show it as the server answered, on the list (also when it was sent later, from the outbox).
   const stored = (result) => {
     toastAfterLoad(result.data.message);
