@@ -205,7 +205,7 @@ document.addEventListener("submit", async (ev) => {
 // ("my pitches", "your questions"), each made from the list's <template>, with the text of the
 // field data-field names in its [data-text]. A list inside a live part is filled again after
 // each reload; a box around it (data-waiting-box) shows while it has anything in it.
-const samePath = (a, b) => new URL(a, location.href).pathname === new URL(b, location.href).pathname;
+export const samePath = (a, b) => new URL(a, location.href).pathname === new URL(b, location.href).pathname;
 export function showWaiting() {
   const items = loadOutbox();
   for (const list of document.querySelectorAll("[data-waiting]")) {
