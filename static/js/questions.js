@@ -40,12 +40,10 @@ document.addEventListener("bg:queued", (ev) => {
   ev.target.querySelector("textarea").value = "";
   count();
 });
-// Sent later (by this tab or another): say what the server stored, and show it as it is now.
+// Sent later (by this tab or another): the toast says what the server stored (live.js), and
+// "Your questions" shows it as it is now.
 document.addEventListener("bg:sent", (ev) => {
-  const { item, result } = ev.detail;
-  if (!ask || item.action !== ask.action) return;
-  ask.querySelector("[data-sent]").textContent = result.ok ? result.data.message : result.data.error || "";
-  refresh("questions", 0, "fresh=1");
+  if (ask && ev.detail.item.action === ask.action) refresh("questions", 0, "fresh=1");
 });
 
 // Upvotes flip at once; the coalesced tally brings the true count soon after.

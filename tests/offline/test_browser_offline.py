@@ -170,7 +170,7 @@ def test_votes_pitches_and_questions_queued_offline_in_two_tabs_land_once_in_ord
     expect(tabs.locator("[data-tally]")).to_have_text("1")
     expect(mine.get_by_text("Second question, asked offline?")).to_be_visible()
     expect(mine).not_to_contain_text("Waiting to send")
-    expect(wall.locator("[data-sent]")).to_have_text("Thanks! Your question is on the wall.")
+    expect(wall.locator("#toast")).to_have_text("Thanks! Your question is on the wall.")
 
 
 @pytest.fixture
