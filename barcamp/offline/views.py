@@ -97,7 +97,9 @@ def worker(slug):
     }
     body = render_template("offline/sw.js", settings=json.dumps(settings))
     headers = {"Cache-Control": "no-cache", "Service-Worker-Allowed": scope_of(event)}
-    return Response(body, mimetype="text/javascript", headers=headers)
+    response = Response(body, mimetype="text/javascript", headers=headers)
+    response.add_etag()  # phones checking for a new version after a reconnect mostly get a 304
+    return response.make_conditional(request)
 
 
 @bp.get("/e/<slug>/manifest.webmanifest")

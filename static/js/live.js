@@ -260,7 +260,10 @@ function connect() {
     document.body.dataset.live = "on";
     status("");
     if (wasConnected || kept) {
-      // Anything may have happened while we were away: resync everything.
+      // Anything may have happened while we were away: resync everything, the app's version too.
+      if (navigator.serviceWorker && document.body.dataset.worker) {
+        navigator.serviceWorker.getRegistration(document.body.dataset.workerScope).then((reg) => reg && reg.update()).catch(() => {});
+      }
       flushOutbox().then(refreshAll);
       handlers.resync.forEach((fn) => fn());
     } else {
@@ -301,6 +304,12 @@ function worker() {
   const body = document.body;
   if (body.dataset.worker) {
     navigator.serviceWorker.register(body.dataset.worker, { scope: body.dataset.workerScope }).catch(() => { /* not kept offline */ });
+    // A new deploy's worker took over: a page of another build loads the new one, unless the
+    // reader is typing (then the next page they open is the new one).
+    navigator.serviceWorker.addEventListener("message", (ev) => {
+      const typing = [...document.querySelectorAll("textarea, input:not([type=hidden])")].some((el) => el.value && el === document.activeElement);
+      if (ev.data && ev.data.build && ev.data.build !== body.dataset.build && !typing) location.reload();
+    });
   } else if ("workerOff" in body.dataset) {
     navigator.serviceWorker.getRegistrations().then((regs) => regs.forEach((reg) => reg.unregister()));
     if (window.caches) caches.keys().then((names) => names.forEach((name) => caches.delete(name)));

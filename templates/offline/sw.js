@@ -39,6 +39,8 @@ self.addEventListener("activate", (ev) => {
       if (name.startsWith(PREFIX) && name !== SHELL && name !== PAGES) await caches.delete(name);
     }
     await self.clients.claim();
+    // Pages still open from an older build must not run against the new server: tell them.
+    for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage({ build: C.build });
   })());
 });
 
@@ -63,10 +65,11 @@ async function page(request) {
   });
   // Flaky Wi-Fi: a network that neither answers nor fails soon is as good as none.
   const slow = new Promise((resolve) => { setTimeout(resolve, SLOW, "slow"); });
+  network.catch(() => { /* answered from the copy */ });
   try {
     const first = await Promise.race([network, slow]);
-    if (first !== "slow") return first;
-    const copy = await keptCopy(url.href);
+    if (first !== "slow" && first.status < 500) return first;
+    const copy = await keptCopy(url.href); // no answer soon, or the server failed: the copy
     return copy || (await network);
   } catch (e) {
     const copy = await keptCopy(url.href);

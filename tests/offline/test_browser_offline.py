@@ -190,6 +190,9 @@ def test_after_a_new_deploy_the_phone_runs_the_new_version_after_one_reload(depl
     page.goto(f"{deployable.url}/e/{slug}")
     installed(page, "build-one")
     expect(page.locator("body")).to_have_attribute("data-build", "build-one")
+    other_tab = ctx.new_page()  # left open on the old version
+    other_tab.goto(f"{deployable.url}/e/{slug}/grid")
+    expect(other_tab.locator("body")).to_have_attribute("data-build", "build-one")
 
     deployable.stop()
     deployable.env["BARCAMP_BUILD"] = "build-two"
@@ -199,6 +202,7 @@ def test_after_a_new_deploy_the_phone_runs_the_new_version_after_one_reload(depl
     expect(page.locator("body")).to_have_attribute("data-build", "build-two")  # never the old shell
     caches = installed(page, "build-two")  # the new worker took over and dropped the old app's caches
     assert all(name.endswith("build-two") for name in caches)
+    expect(other_tab.locator("body")).to_have_attribute("data-build", "build-two")  # told, it loaded the new one
     ctx.set_offline(True)
     page.reload()
     expect(page.locator("#conn")).to_have_text(OFFLINE)

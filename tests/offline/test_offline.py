@@ -47,6 +47,7 @@ def test_the_worker_is_scoped_to_the_event_and_names_this_build_and_only_attende
     ]
     assert all("?v=" in url for url in settings["shell"])
     assert re.fullmatch(r"[0-9a-f]{12}", settings["build"])
+    assert client.get(f"/e/{slug}/sw.js", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
 
 
 def test_a_new_build_changes_the_worker_script(app, client, event_factory):
