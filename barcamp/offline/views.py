@@ -7,11 +7,10 @@ import hashlib
 import json
 from pathlib import Path
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, render_template, request, session, url_for
 
-from barcamp.core import screens
+from barcamp.core import screens, zones
 from barcamp.core.identity import event_or_404, is_facilitator
 from barcamp.core.models import Event
 
@@ -73,7 +72,7 @@ def offline_app(event: Event) -> dict | None:
     "as of" time (None for facilitators: their browser keeps nothing)."""
     if is_facilitator(event):
         return None
-    now = dt.datetime.now(ZoneInfo(event.timezone))
+    now = dt.datetime.now(zones.zone(event.timezone))
     return {
         "worker": url_for("offline.worker", slug=event.slug),
         "scope": scope_of(event),
