@@ -81,6 +81,9 @@ class Config:
     FLOOD_PER_MINUTE = int(os.environ.get("FLOOD_PER_MINUTE", "30"))
     # Anonymous questions and tips are purged this many days after the event ends.
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "30"))
+    # This deploy's version (e.g. its git commit); empty: a hash of the code, templates and static files.
+    # A new one makes every phone's service worker update and drop the old app's caches.
+    BUILD = os.environ.get("BARCAMP_BUILD", "")
     # Seconds between retention purges in each server process (0 = only `flask --app wsgi purge`).
     PURGE_INTERVAL = float(os.environ.get("PURGE_INTERVAL", "3600"))
 

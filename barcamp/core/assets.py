@@ -4,11 +4,14 @@
   accepts it; gunicorn does not compress, and there may be no proxy that does.
 * Static files are read, hashed and gzipped once per change of the file and
   served from memory.
-* ``url_for('static', ...)`` adds ``?v=<content hash>`` to stylesheets, images
-  and classic scripts, and such URLs are cached for a year (``immutable``).
-  ES modules in ``js/`` stay unversioned: they import each other by plain
-  relative URL (``./live.js``), and one module loaded under two URLs would run
-  twice. They are revalidated on each load instead (``no-cache`` + ETag: a 304).
+* ``url_for('static', ...)`` adds ``?v=<content hash>`` to every static file,
+  and such URLs are cached for a year (``immutable``); unversioned ones are
+  revalidated (``no-cache`` + ETag: a 304).
+* ES modules in ``js/`` import each other by relative URL (``./live.js``). They
+  are served with those imports rewritten to the imported file's versioned URL
+  (``./live.js?v=<hash>``), the same URL the page loads it by (one module loaded
+  under two URLs would run twice), and a module's hash covers the rewritten
+  text: a change to ``live.js`` gives every module importing it a new URL too.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import gzip
 import hashlib
 import mimetypes
 import os
+import re
 from dataclasses import dataclass
 
 from flask import Flask, Response, abort, request
@@ -47,6 +51,11 @@ class Asset:
     digest: str
     data: bytes
     gz: bytes | None
+    imports: tuple[tuple[str, str], ...] = ()  # (module, its digest) for each rewritten import
+
+
+# `from "./live.js"` / `import "./live.js"`: a relative import between our own modules.
+IMPORT = re.compile(rb"""((?:\bfrom|\bimport)\s*["'])\./([\w-]+\.js)(["'])""")
 
 
 _assets: dict[str, Asset] = {}
@@ -70,14 +79,45 @@ def load(static_folder: str, filename: str) -> Asset | None:
         return None
     stamp = (st.st_mtime_ns, st.st_size)
     asset = _assets.get(path)
-    if asset is None or asset.stamp != stamp:
+    if asset is None or asset.stamp != stamp or not _imports_current(static_folder, asset):
         with open(path, "rb") as f:
             data = f.read()
+        imports: tuple[tuple[str, str], ...] = ()
+        if is_module(filename):
+            data, imports = _versioned_imports(static_folder, data)
         mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         gz = gzip.compress(data, 9, mtime=0) if mimetype in COMPRESSIBLE and len(data) >= MIN_SIZE else None
-        asset = Asset(stamp, mimetype, hashlib.sha256(data).hexdigest()[:12], data, gz)
+        asset = Asset(stamp, mimetype, hashlib.sha256(data).hexdigest()[:12], data, gz, imports)
         _assets[path] = asset
     return asset
+
+
+def is_module(filename: str) -> bool:
+    return filename.startswith("js/") and filename.endswith(".js") and "/" not in filename[3:]
+
+
+def _imports_current(static_folder: str, asset: Asset) -> bool:
+    """False when a module this one imports changed (its rewritten import names an old hash)."""
+    for name, digest in asset.imports:
+        dep = load(static_folder, f"js/{name}")
+        if dep is None or dep.digest != digest:
+            return False
+    return True
+
+
+def _versioned_imports(static_folder: str, data: bytes) -> tuple[bytes, tuple[tuple[str, str], ...]]:
+    """Rewrite ``./x.js`` imports to ``./x.js?v=<hash of x>``; return the text and what it imports."""
+    seen: dict[str, str] = {}
+
+    def version(m: re.Match) -> bytes:
+        name = m.group(2).decode()
+        dep = load(static_folder, f"js/{name}")
+        if dep is None:
+            return m.group(0)
+        seen[name] = dep.digest
+        return m.group(1) + f"./{name}?v={dep.digest}".encode() + m.group(3)
+
+    return IMPORT.sub(version, data), tuple(sorted(seen.items()))
 
 
 def compressed(data: bytes) -> bytes:
@@ -93,11 +133,6 @@ def compressed(data: bytes) -> bytes:
         _recent.pop(next(iter(_recent)))
     _recent[key] = (data, gz)
     return gz
-
-
-def fingerprinted(filename: str) -> bool:
-    """Versioned URLs for everything but the ES modules (see the module docstring)."""
-    return not (filename.startswith("js/") and filename.endswith(".js"))
 
 
 def skip_session_on_static(interface_class: type[SessionInterface]) -> type[SessionInterface]:
@@ -119,7 +154,7 @@ def init_app(app: Flask) -> None:
 
     @app.url_defaults
     def add_version(endpoint, values):
-        if endpoint == "static" and "v" not in values and fingerprinted(values.get("filename", "")):
+        if endpoint == "static" and "v" not in values:
             asset = load(app.static_folder, values["filename"])
             if asset is not None:
                 values["v"] = asset.digest

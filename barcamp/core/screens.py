@@ -28,6 +28,7 @@ _tabs: dict[str, Entry] = {}
 _helpers: dict[str, Callable] = {}
 _console_page: list[Callable] = []
 _page_context: dict[str, Callable] = {}
+_offline: dict[tuple, int] = {}
 
 
 def console_section(template: str, order: int) -> None:
@@ -43,6 +44,17 @@ def projector_mode(value: str, label, template: str, order: int) -> None:
 def attendee_tab(endpoint: str, label, order: int) -> None:
     """A tab in the attendee's event navigation."""
     _tabs[endpoint] = Entry(order, endpoint, label)
+
+
+def offline_page(endpoint: str, order: int, **args: str) -> None:
+    """An attendee page the phone keeps for when the Wi-Fi fails (``endpoint`` with URL arguments
+    ``args``, e.g. ``mine="1"``): the allow-list of the event's service worker."""
+    _offline[(endpoint, tuple(sorted(args.items())))] = order
+
+
+def offline_pages() -> list[tuple[str, dict]]:
+    """The offline pages in order, as (endpoint, URL arguments)."""
+    return [(endpoint, dict(args)) for (endpoint, args), _order in sorted(_offline.items(), key=lambda kv: kv[1])]
 
 
 def template_helper(**helpers: Callable) -> None:

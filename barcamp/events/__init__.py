@@ -17,6 +17,9 @@ __all__ = ["bp", "init_app"]
 
 # Its place on the shared screens (registered on import, like ``@partial``).
 screens.projector_mode("welcome", _l("Welcome"), "events/_welcome.html", 0)
+screens.offline_page("events.home", 0)
+screens.offline_page("events.guide", 50)
+screens.offline_page("events.profile", 60)
 
 
 def init_app(app: Flask) -> None:

@@ -95,7 +95,8 @@ def home(slug):
     attendee = current_attendee(event)
     # The guide shows on the first visit only; the menu re-opens it.
     show_guide = not session.get("guide_seen")
-    session["guide_seen"] = True
+    if show_guide:  # only then: a page that sets no cookie is one a phone may keep offline
+        session["guide_seen"] = True
     return render_template(
         "events/home.html",
         attendee=attendee,

@@ -19,6 +19,8 @@ __all__ = ["bp", "init_app"]
 
 # Its place on the shared screens (registered on import, like ``@partial``).
 screens.attendee_tab("grid.attendee", _l("Grid"), 10)
+screens.offline_page("grid.attendee", 20)
+screens.offline_page("grid.attendee", 21, mine="1")  # my sessions
 screens.projector_mode("grid", _l("Grid"), "grid/_projector.html", 20)
 screens.projector_mode("nownext", _l("Now & next"), "grid/_nownext.html", 30)
 screens.console_section("grid/_console.html", 20)

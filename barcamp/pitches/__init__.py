@@ -19,6 +19,7 @@ __all__ = ["bp", "init_app"]
 
 # Its place on the shared screens (registered on import, like ``@partial``).
 screens.page_context("home", partials.home_context)
+screens.offline_page("pitches.new", 10)  # "Pitch a session" works offline: it waits in the outbox
 screens.projector_mode("pitches", _l("Pitches"), "pitches/_projector.html", 10)
 screens.console_section("pitches/_console.html", 10)
 screens.template_helper(

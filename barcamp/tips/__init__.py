@@ -19,6 +19,7 @@ __all__ = ["bp", "init_app", "moderation", "people"]
 
 # Its place on the shared screens (registered on import, like ``@partial``).
 screens.attendee_tab("tips.board", _l("Tips"), 30)
+screens.offline_page("tips.board", 40)
 screens.console_section("tips/_console.html", 40)
 screens.template_helper(tips_summary=reading.summary)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from barcamp.core.errors import DomainError, wants_json
@@ -70,7 +70,8 @@ def render_board(event: Event, status: int = 200, card_form=None, tip_form=None)
     me = reading.member(mine)
     marks = reading.marks_of(event, attendee)
     marks["mine"] = {t.id for t in mine.tips} if mine else set()
-    return render_template(
+    conns = consent.connection_lists(mine)
+    page = render_template(
         "tips/board.html",
         event=event,
         attendee=attendee,
@@ -84,10 +85,14 @@ def render_board(event: Event, status: int = 200, card_form=None, tip_form=None)
         saved=reading.saved_tips(event, attendee),
         tips_html=render_tips(event, marks),
         marks_json=json.dumps({k: sorted(v) for k, v in marks.items()}),
-        conns=consent.connection_lists(mine),
+        conns=conns,
         states=consent.connection_states(me),
         tag=tag_arg(),
-    ), status
+    )
+    response = make_response(page, status)
+    if any(contact for _other, contact in conns["accepted"]):
+        response.cache_control.no_store = True  # other people's contacts: no copy is kept anywhere
+    return response
 
 
 # --- views: the board -------------------------------------------------------------

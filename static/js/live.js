@@ -6,6 +6,8 @@ const conn = document.getElementById("conn");
 const announcer = document.getElementById("announcer");
 const handlers = { changed: [], tally: [], resync: [] };
 const OUTBOX = "barcamp-outbox";
+// A copy this phone kept, shown by the service worker because the network did not answer.
+const kept = document.body.dataset.copy === "kept";
 
 export function on(kind, fn) { handlers[kind].push(fn); }
 
@@ -19,6 +21,7 @@ export function announce(text) {
 
 function status(text) {
   if (!conn) return;
+  if (kept && !document.body.dataset.live && text) text = conn.dataset.kept; // "offline · as of 10:42" until connected
   conn.textContent = text || "";
   conn.hidden = !text;
 }
@@ -139,7 +142,7 @@ function sent(item, result) {
   document.dispatchEvent(new CustomEvent("bg:sent", { detail: { item, result } }));
   if (result.data.message) toast(result.data.message);
 }
-if (sentChannel) sentChannel.onmessage = (ev) => sent(ev.data.item, ev.data.result);
+if (sentChannel) sentChannel.onmessage = (ev) => { sent(ev.data.item, ev.data.result); showWaiting(); };
 
 const retryable = (status) => status === 429 || status >= 500;
 let retryTimer;
@@ -154,6 +157,7 @@ async function sendOutbox() {
     }
     saveOutbox(loadOutbox().filter((i) => i.id !== item.id));
     sent(item, result);
+    showWaiting();
     if (sentChannel) sentChannel.postMessage({ item, result });
   }
 }
@@ -180,6 +184,7 @@ document.addEventListener("submit", async (ev) => {
   const errorBox = form.querySelector("[data-error]");
   const wait = (offline) => {
     saveOutbox([...loadOutbox(), item]);
+    showWaiting();
     target().dispatchEvent(new CustomEvent("bg:queued", { bubbles: true, detail: { item, offline } }));
     if (offline) status(conn && conn.dataset.offline);
   };
@@ -194,6 +199,32 @@ document.addEventListener("submit", async (ev) => {
     wait(true); // no connection: keep it, send it when we are back. Actions are idempotent server-side.
   }
 });
+
+// --- what waits to be sent, shown where it will appear ------------------------------
+// A list marked data-waiting="<form action>" shows this phone's outbox items for that action
+// ("my pitches", "your questions"), each made from the list's <template>, with the text of the
+// field data-field names in its [data-text]. A list inside a live part is filled again after
+// each reload; a box around it (data-waiting-box) shows while it has anything in it.
+export const samePath = (a, b) => new URL(a, location.href).pathname === new URL(b, location.href).pathname;
+export function showWaiting() {
+  const items = loadOutbox();
+  for (const list of document.querySelectorAll("[data-waiting]")) {
+    const tpl = list.querySelector("template");
+    for (const el of list.querySelectorAll("[data-waiting-item]")) el.remove();
+    for (const item of items.filter((i) => samePath(i.action, list.dataset.waiting))) {
+      const el = tpl.content.firstElementChild.cloneNode(true);
+      const field = item.fields.find(([k]) => k === list.dataset.field);
+      el.dataset.waitingItem = item.id;
+      el.querySelector("[data-text]").textContent = field ? field[1] : "";
+      list.append(el);
+    }
+    const box = list.closest("[data-waiting-box]");
+    if (box) box.hidden = !box.querySelector("li");
+  }
+}
+window.addEventListener("storage", (ev) => { if (ev.key === OUTBOX) showWaiting(); }); // another tab queued or sent
+document.addEventListener("live:updated", showWaiting);
+showWaiting();
 
 // --- visible confirmations ---------------------------------------------------------
 const toastBox = document.getElementById("toast");
@@ -226,10 +257,13 @@ function connect() {
   const socket = io({ query: { event: slug, topics }, transports: ["websocket", "polling"], tryAllTransports: true });
   let wasConnected = false;
   socket.on("connect", () => {
-    status("");
     document.body.dataset.live = "on";
-    if (wasConnected) {
-      // Anything may have happened while we were away: resync everything.
+    status("");
+    if (wasConnected || kept) {
+      // Anything may have happened while we were away: resync everything, the app's version too.
+      if (navigator.serviceWorker && document.body.dataset.worker) {
+        navigator.serviceWorker.getRegistration(document.body.dataset.workerScope).then((reg) => reg && reg.update()).catch(() => {});
+      }
       flushOutbox().then(refreshAll);
       handlers.resync.forEach((fn) => fn());
     } else {
@@ -261,6 +295,28 @@ function connect() {
 }
 
 window.addEventListener("online", flushOutbox);
+
+// --- the installable app: this event's service worker -----------------------------
+// Registered once the page has loaded, so what it fetches in the background never slows the
+// first paint. A facilitator's browser keeps nothing: it drops any worker and copy it had.
+function worker() {
+  if (!("serviceWorker" in navigator)) return;
+  const body = document.body;
+  if (body.dataset.worker) {
+    navigator.serviceWorker.register(body.dataset.worker, { scope: body.dataset.workerScope }).catch(() => { /* not kept offline */ });
+    // A new deploy's worker took over: a page of another build loads the new one, unless the
+    // reader is typing (then the next page they open is the new one).
+    navigator.serviceWorker.addEventListener("message", (ev) => {
+      const typing = [...document.querySelectorAll("textarea, input:not([type=hidden])")].some((el) => el.value && el === document.activeElement);
+      if (ev.data && ev.data.build && ev.data.build !== body.dataset.build && !typing) location.reload();
+    });
+  } else if ("workerOff" in body.dataset) {
+    navigator.serviceWorker.getRegistrations().then((regs) => regs.forEach((reg) => reg.unregister()));
+    if (window.caches) caches.keys().then((names) => names.forEach((name) => caches.delete(name)));
+  }
+}
+if (document.readyState === "complete") worker(); else window.addEventListener("load", worker, { once: true });
+if (kept) status(conn && conn.dataset.kept);
 
 // The projector clock.
 for (const el of document.querySelectorAll("[data-clock]")) {

@@ -1,6 +1,6 @@
 // Pitch lists: optimistic "I'd attend" votes, votes left, my own pitches, the
 // beginner filter, tag chips, and the facilitator's spotlight shortcuts.
-import { announce, myVotes, on, toastAfterLoad } from "./live.js";
+import { announce, myVotes, on, queued, samePath, toastAfterLoad } from "./live.js";
 
 const section = document.querySelector("[data-my-pitches]");
 const ids = (s) => new Set((s || "").split(",").filter(Boolean).map(Number));
@@ -84,6 +84,20 @@ async function resync() {
 }
 on("resync", resync);
 document.addEventListener("bg:sent", (ev) => { voteAnswered(ev); resync(); });
+
+// A pitch sent from the outbox (by whichever tab): "my pitches" lists it as stored, linking to its card.
+const myPitches = document.querySelector("#my-pitches [data-waiting]");
+document.addEventListener("bg:sent", (ev) => {
+  const { item, result } = ev.detail;
+  if (!myPitches || !result.ok || !result.data.url || !samePath(item.action, myPitches.dataset.waiting)) return;
+  const title = item.fields.find(([k]) => k === "title");
+  const li = document.createElement("li");
+  const link = li.appendChild(document.createElement("a"));
+  link.href = result.data.url;
+  link.textContent = title ? title[1] : "";
+  myPitches.querySelector("template").before(li);
+  myPitches.closest("[data-waiting-box]").hidden = false;
+});
 document.addEventListener("live:updated", applyState);
 on("changed", (msg) => {
   if (msg.what === "voting") { state.budget = msg.budget; applyState(); }
@@ -95,6 +109,12 @@ on("changed", (msg) => {
 // a normal submit so the server renders the errors next to the fields.
 const pitchForm = document.querySelector("form[data-pitch-form]");
 if (pitchForm) {
+  // A new id for this pitch, made on each page load: the page may be a copy the phone kept, and
+  // two pitches sent from one copy must not share the id that makes a re-send (a double tap) one.
+  if (pitchForm.elements.client_id && !("edit" in pitchForm.dataset)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    pitchForm.elements.client_id.value = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
   // Stored: show it as the server answered, on the list (also when it was sent later, from the outbox).
   const stored = (result) => {
     toastAfterLoad(result.data.message);
@@ -154,4 +174,22 @@ if (spot) {
   });
 }
 
+// Votes still waiting in the outbox (tapped offline, in this tab or another, maybe on a page since
+// left) show on whatever copy of the list this is, kept or fresh, as the tap left them.
+function applyQueuedVotes() {
+  const forms = [...document.querySelectorAll("form.vote-form")];
+  for (const item of queued()) {
+    const form = forms.find((f) => samePath(f.action, item.action));
+    if (!form) continue;
+    const id = Number(form.closest("[data-pitch]").dataset.pitch);
+    const turnOn = (item.fields.find(([k]) => k === "on") || [])[1] === "1";
+    if (turnOn === state.voted.has(id)) continue;
+    if (turnOn) state.voted.add(id); else state.voted.delete(id);
+    for (const count of document.querySelectorAll(`[data-tally="votes"][data-id="${id}"]`)) {
+      count.textContent = String(Math.max(0, Number(count.textContent) + (turnOn ? 1 : -1)));
+    }
+  }
+}
+
+applyQueuedVotes();
 applyState();

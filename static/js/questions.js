@@ -25,15 +25,31 @@ document.addEventListener("toggle", (ev) => {
   if (details.open) open.add(details.dataset.keepOpen); else open.delete(details.dataset.keepOpen);
 }, true);
 
+// The question just sent keeps its nonce (a re-send is stored once); the next one gets a new one.
+// So does the first: the page may be a copy the phone kept, whose nonce was used before.
+const ask = document.querySelector("form[data-ask]");
+function newNonce() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  ask.elements.nonce.value = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+if (ask) newNonce();
+
+// Asked offline: it waits in the outbox, listed under "Your questions"; the box is free for the next.
+document.addEventListener("bg:queued", (ev) => {
+  if (!ev.target.matches("form[data-ask]")) return;
+  ev.target.querySelector("textarea").value = "";
+  count();
+});
+// Sent later (by this tab or another): the toast says what the server stored (live.js), and
+// "Your questions" shows it as it is now.
+document.addEventListener("bg:sent", (ev) => {
+  if (ask && ev.detail.item.action === ask.action) refresh("questions", 0, "fresh=1");
+});
+
 // Upvotes flip at once; the coalesced tally brings the true count soon after.
 document.addEventListener("bg:optimistic", (ev) => {
   const form = ev.target;
-  if (form.matches("form[data-ask]")) {
-    // The question just sent keeps its nonce (a re-send is stored once); the next one gets a new one.
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    form.elements.nonce.value = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-    return;
-  }
+  if (form.matches("form[data-ask]")) { newNonce(); return; }
   if (!form.matches("form.qw-vote")) return;
   const id = idOf(form);
   const turnOn = form.querySelector('input[name="on"]').value === "1";

@@ -113,6 +113,9 @@ ACCESS = {
     "POST privacy.delete": FAC,
     "GET privacy.import_event": ANY,
     "POST privacy.import_event": ANY,
+    # the installable app: anyone may install an event's app (it keeps only what its browser may see)
+    "GET offline.worker": ANY,
+    "GET offline.manifest": ANY,
     # live partials: see PARTIALS
     "GET partials.live": None,
 }

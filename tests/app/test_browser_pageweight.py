@@ -46,7 +46,11 @@ def record_transfers(context, page) -> dict[str, dict]:
         headers = {k.lower(): v for k, v in e["response"]["headers"].items()}
         seen.setdefault(e["requestId"], {})["url"] = e["response"]["url"]
         seen[e["requestId"]]["encoding"] = headers.get("content-encoding", "")
-        seen[e["requestId"]]["cached"] = e["response"].get("fromDiskCache") or e["response"].get("fromMemoryCache")
+        # From the HTTP cache, or a static file from the event's service worker (its cache of
+        # fingerprinted files; pages it answers come from the network while there is one).
+        r = e["response"]
+        from_worker = r.get("fromServiceWorker") and "/static/" in r["url"]
+        seen[e["requestId"]]["cached"] = r.get("fromDiskCache") or r.get("fromMemoryCache") or from_worker
 
     def finished(e):
         seen.setdefault(e["requestId"], {})["bytes"] = e["encodedDataLength"]

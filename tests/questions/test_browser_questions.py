@@ -64,7 +64,7 @@ def test_pinned_question_and_upvotes_update_projector_live(live_server, new_cont
     _console_wall_mode(fac)
     asker = new_context("phone", locale="de-DE").new_page()
     asker.goto(f"{live_server.url}/e/{slug}/questions")
-    asker.get_by_label("Deine Frage").fill("Gibt es eine Kinderbetreuung?")
+    asker.get_by_label("Deine Frage", exact=True).fill("Gibt es eine Kinderbetreuung?")
     asker.get_by_role("button", name="Anonym fragen").click()
     expect(asker.get_by_text("Danke! Deine Frage steht an der Wand.")).to_be_visible()
 
