@@ -166,8 +166,10 @@ def place_late(
         if len(grp) >= size:
             continue
         everyone = [*grp, person]
-        cost = _Cost(everyone, met, size).of(p.id for p in everyone)
-        key = (cost, len(grp), gi)
+        cost = _Cost(everyone, met, size)
+        # What joining changes: a veteran who joins first-timers only makes that group better.
+        delta = cost.of(p.id for p in everyone) - cost.of(p.id for p in grp)
+        key = (delta, len(grp), gi)
         if best_key is None or key < best_key:
             best, best_key = gi, key
     return best
