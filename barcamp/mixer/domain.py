@@ -282,10 +282,15 @@ def set_met(member: MixMember | None, on: bool) -> None:
 
 
 def _mate(member: MixMember | None, other_id: int) -> MixMember:
-    if member is None or member.group_no is None:
-        raise DomainError(MESSAGES["not-grouped"], 409)
     other = db.session.get(MixMember, other_id)
-    if other is None or other.id == member.id or other.round_id != member.round_id or other.group_no != member.group_no:
+    if (
+        member is None
+        or member.group_no is None
+        or other is None
+        or other.id == member.id
+        or other.round_id != member.round_id
+        or other.group_no != member.group_no
+    ):
         raise DomainError(MESSAGES["missing"], 404)
     return other
 

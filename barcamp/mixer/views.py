@@ -87,19 +87,18 @@ def met(slug):
     return done(meet_url(event, "#my-round"), _("Thank you! Counted, without your name."), on=_flag("on"))
 
 
-@bp.post("/e/<slug>/meet/share")
+@bp.post("/e/<slug>/meet/share/<int:member_id>")
 @limiter.limit("60/hour")
 @fresh_posts
-def share(slug):
+def share(slug, member_id):
     """Say yes (on=1, with my contact) or no (on=0) to swapping contacts with a group-mate."""
     event = event_or_404(slug)
     member = domain.member_of(domain.current_round(event.id), current_attendee(event))
-    mate = request.form.get("mate", type=int) or 0
     try:
         if _flag("on"):
-            both = domain.share_contact(member, mate, request.form.get("contact", ""))
+            both = domain.share_contact(member, member_id, request.form.get("contact", ""))
         else:
-            domain.withdraw_contact(member, mate)
+            domain.withdraw_contact(member, member_id)
             return done(meet_url(event, "#my-round"), _("Your contact is no longer shared."))
     except DomainError as exc:
         return failed(exc.message, exc.status, to=meet_url(event, "#my-round"))
@@ -136,15 +135,15 @@ def buddy_ask(slug):
     return done(meet_url(event, "#buddies"), _("Asked. We'll find you a buddy.") if on else _("You stopped asking."))
 
 
-@bp.post("/e/<slug>/meet/buddy/end")
-def buddy_end(slug):
+@bp.post("/e/<slug>/meet/buddy/<int:pair_id>/end")
+def buddy_end(slug, pair_id):
     """End a buddy pairing I am in; the other is told it ended, not why."""
     event = event_or_404(slug)
     attendee = current_attendee(event)
     if attendee is None:
         return failed(buddies.MESSAGES["missing"], 404)
     try:
-        buddies.end(event, attendee, request.form.get("pair", 0, type=int))
+        buddies.end(event, attendee, pair_id)
     except DomainError as exc:
         return failed(exc.message, exc.status, to=meet_url(event, "#buddies"))
     return done(meet_url(event, "#buddies"), _("The pairing has ended."))

@@ -77,15 +77,15 @@ def test_either_side_ends_it_without_a_reason_and_counts_follow(app, facilitator
     with app.app_context():
         pair_id = db.session.scalar(select(BuddyPair.id))
     # someone else can't end it
-    assert n2.post(f"/e/{slug}/meet/buddy/end", data={"pair": pair_id}, headers=JSON).status_code == 404
+    assert n2.post(f"/e/{slug}/meet/buddy/{pair_id}/end", headers=JSON).status_code == 404
     # the newcomer ends it: the buddy is free again and is matched with the one waiting
-    assert n1.post(f"/e/{slug}/meet/buddy/end", data={"pair": pair_id}, headers=JSON).get_json()["ok"]
+    assert n1.post(f"/e/{slug}/meet/buddy/{pair_id}/end", headers=JSON).get_json()["ok"]
     assert counts(fac, slug) == (0, 0)
     assert "Your buddy:" in buddies_html(n2, slug) and "Your buddy:" not in buddies_html(n1, slug)
     with app.app_context():
         second = db.session.scalar(select(BuddyPair.id).where(BuddyPair.ended.is_(False)))
     # and the buddy ends the second one: never the same two again, nobody told why
-    v.post(f"/e/{slug}/meet/buddy/end", data={"pair": second})
+    v.post(f"/e/{slug}/meet/buddy/{second}/end")
     assert counts(fac, slug) == (0, 1)
     assert "Your first-timer:" not in buddies_html(v, slug)
     dash = fac.get(f"/e/{slug}/live/mixcounts?fresh=1").get_data(as_text=True)
@@ -101,6 +101,6 @@ def test_ending_is_told_on_the_others_own_channel_only(app, facilitator, make_cl
     sv.get_received(), so.get_received()
     with app.app_context():
         pair_id = db.session.scalar(select(BuddyPair.id))
-    n.post(f"/e/{slug}/meet/buddy/end", data={"pair": pair_id})
+    n.post(f"/e/{slug}/meet/buddy/{pair_id}/end")
     assert [m["args"][0] for m in sv.get_received() if m["name"] == "changed"][0]["what"] == "mixme"
     assert [m for m in so.get_received() if m["name"] == "changed"] == []

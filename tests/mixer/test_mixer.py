@@ -52,7 +52,12 @@ def mine(c, slug) -> str:
 
 def test_round_forms_groups_and_each_phone_sees_only_its_own(app, facilitator, make_client):
     fac, slug = facilitator
-    assert fac.post(f"/e/{slug}/facilitate/meet/points", data={"mixpoints-points": "Tisch 1\nTisch 2\nKaffeebar"}).status_code == 302
+    assert (
+        fac.post(
+            f"/e/{slug}/facilitate/meet/points", data={"mixpoints-points": "Tisch 1\nTisch 2\nKaffeebar"}
+        ).status_code
+        == 302
+    )
     open_round(fac, slug, size=3)
     phones = [phone(make_client, slug, f"P{i}", first_timer=i < 2) for i in range(6)]
     assert "I'm in" in phones[0].get(f"/e/{slug}").get_data(as_text=True)  # the banner, on every page
@@ -166,15 +171,15 @@ def test_contacts_show_only_after_both_say_yes(app, facilitator, make_client):
     fac.post(f"/e/{slug}/facilitate/meet/start")
     ms = {m.attendee_id: m for m in members(app)}
     ma, mb = ms[attendee_id(app, a, slug)], ms[attendee_id(app, b, slug)]
-    r = a.post(f"/e/{slug}/meet/share", data={"mate": mb.id, "contact": "ada@example.org"}, headers=JSON)
+    r = a.post(f"/e/{slug}/meet/share/{mb.id}", data={"contact": "ada@example.org"}, headers=JSON)
     assert r.get_json()["both"] is False
     assert "ada@example.org" not in mine(b, slug)
     assert "would like to swap contacts" in mine(b, slug)
-    r = b.post(f"/e/{slug}/meet/share", data={"mate": ma.id, "contact": "@bo@social.example"}, headers=JSON)
+    r = b.post(f"/e/{slug}/meet/share/{ma.id}", data={"contact": "@bo@social.example"}, headers=JSON)
     assert r.get_json()["both"] is True
     assert "ada@example.org" in mine(b, slug) and "@bo@social.example" in mine(a, slug)
     # taking it back hides my contact again
-    b.post(f"/e/{slug}/meet/share", data={"mate": ma.id, "on": "0"})
+    b.post(f"/e/{slug}/meet/share/{ma.id}", data={"on": "0"})
     assert "@bo@social.example" not in mine(a, slug)
 
 
@@ -188,7 +193,7 @@ def test_contact_swap_only_with_my_own_group(app, facilitator, make_client):
     ms = {m.attendee_id: m for m in members(app)}
     me = ms[attendee_id(app, ps[0], slug)]
     stranger = next(m for m in ms.values() if m.group_no != me.group_no)
-    r = ps[0].post(f"/e/{slug}/meet/share", data={"mate": stranger.id, "contact": "x@example.org"}, headers=JSON)
+    r = ps[0].post(f"/e/{slug}/meet/share/{stranger.id}", data={"contact": "x@example.org"}, headers=JSON)
     assert r.status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count(MixShare.id))) == 0
@@ -231,7 +236,9 @@ def test_my_group_goes_only_to_my_own_channel(app, facilitator, make_client, soc
         assert set(msg) <= {"what", "at"}
 
 
-def test_the_joined_count_is_a_coalesced_tally_for_pages_showing_the_mixer(app, facilitator, make_client, socket_client):
+def test_the_joined_count_is_a_coalesced_tally_for_pages_showing_the_mixer(
+    app, facilitator, make_client, socket_client
+):
     from barcamp.core import realtime
 
     fac, slug = facilitator
