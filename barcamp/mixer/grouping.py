@@ -145,8 +145,10 @@ def _improve(groups: list[list[int]], cost: _Cost, rng: random.Random) -> tuple[
     # Complementary tags: bring someone who can help with what a person seeks into their group.
     for pid, p in cost.p.items():
         gi = where[pid]
+        if not p.seeks or any(p.seeks & cost.p[q].helps for q in groups[gi] if q != pid):
+            continue  # nothing sought, or someone here can help already
         for tag in p.seeks:
-            for h in helpers.get(tag, [])[:8]:
+            for h in helpers.get(tag, [])[:4]:
                 gj = where[h]
                 if gj == gi:
                     break
