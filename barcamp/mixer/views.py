@@ -45,7 +45,8 @@ def personal_context(event: Event, attendee) -> dict:
 def meet_page(slug):
     """Meet someone new: join a round, my group, "we met", contacts; first-timer buddies."""
     event = event_or_404(slug)
-    return render_template("mixer/page.html", **personal_context(event, current_attendee(event)))
+    attendee = current_attendee(event)
+    return render_template("mixer/page.html", known=attendee is not None, **personal_context(event, attendee))
 
 
 @bp.get("/e/<slug>/meet/mine")

@@ -34,17 +34,29 @@ document.addEventListener("live:updated", (ev) => arm(ev.target));
 // A new round, or its groups formed: my own part of the page follows.
 on("changed", (msg) => { if (msg.what === "mixer" && document.querySelector('[data-live="mixme"]')) refresh("mixme", Math.random() * 1000, "fresh=1"); });
 
+// My own channel is joined when the socket connects, by my cookie: a page opened before I had done
+// anything here (no attendee yet) reconnects once after my first action, to hear my group and buddy.
+const mineBox = document.querySelector('[data-live="mixme"]');
+let known = !mineBox || mineBox.dataset.known === "1";
+function rejoinOnce() {
+  if (known) return;
+  known = true;
+  const socket = window.barcampSocket;
+  if (socket) { socket.disconnect(); socket.connect(); }
+}
+
 document.addEventListener("bg:done", (ev) => {
   const form = ev.target;
   if (!(form instanceof HTMLFormElement)) return;
   const { ok, data } = ev.detail.result;
   if (form.dataset.mixGo) {
     if (!ok) { toast(data.error); return; }
-    if (document.querySelector('[data-live="mixme"]')) { toast(data.message); refresh("mixme", 0, "fresh=1"); return; }
+    if (mineBox) { toast(data.message); rejoinOnce(); refresh("mixme", 0, "fresh=1"); return; }
     toastAfterLoad(data.message || "");
     window.location.assign(form.dataset.mixGo);
   } else if (form.matches("[data-mix-form]")) {
     toast(ok ? data.message : data.error);
+    if (ok) rejoinOnce();
     refresh("mixme", 0, "fresh=1");
   }
 });
