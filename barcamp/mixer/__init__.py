@@ -12,7 +12,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
-from barcamp.mixer import partials, views
+from barcamp.mixer import domain, partials, views
 from barcamp.mixer.domain import points_of
 from barcamp.mixer.forms import PointsForm, RoundForm
 from barcamp.mixer.partials import seconds_until
@@ -25,7 +25,8 @@ def console_forms(event) -> dict:
     """The console section's forms, as they stand (a failed one comes back bound instead)."""
     points = PointsForm(prefix="mixpoints", formdata=None)
     points.points.data = "\n".join(points_of(event.id))
-    return {"points": points, "round": RoundForm(prefix="mixround", formdata=None)}
+    phase = domain.phase(domain.current_round(event.id))
+    return {"points": points, "round": RoundForm(prefix="mixround", formdata=None), "phase": phase}
 
 
 # Its place on the shared screens (registered on import, like ``@partial``).

@@ -14,10 +14,11 @@ pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("MIXER_SHOTS")  # a folder: save screenshots of the new screens there
 
 
-def shot(page, name):
+def shot(target, name):
+    """A screenshot of a page's viewport, or of one element (the sticky header spoils full pages)."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        target.screenshot(path=f"{SHOTS}/{name}.png")
 
 
 def navigations(page) -> int:
@@ -83,6 +84,9 @@ def test_round_with_six_phones_projector_and_console(live_server, new_context):
     expect(stage.locator("[data-tally=mixin]")).to_have_text("6", timeout=5000)  # live, coalesced
     expect(console_section(fac).locator("[data-tally=mixin]")).to_have_text("6", timeout=5000)
     shot(phones[0], "phone-joined")
+    phones[0].goto(f"{base}/e/{slug}")
+    shot(phones[0], "phone-home-banner")
+    phones[0].goto(f"{base}/e/{slug}/meet")
     assert all(navigations(p) == 1 for p in phones)
 
     console_section(fac).get_by_role("button", name="Form the groups now").click()
@@ -105,12 +109,19 @@ def test_round_with_six_phones_projector_and_console(live_server, new_context):
         assert sorted(t.rsplit("· ", 1)[1] for t in shown) == sorted(number[j] for j in others)
         first_timers_here = sum(1 for j in [i, *others] if j >= 4)
         assert first_timers_here < 3  # never only first-timers
-    shot(phones[0], "phone-group")
-    shot(phones[5], "phone-group-de")
+    shot(phones[0].locator("#my-round"), "phone-group")
+    shot(phones[0], "phone-group-viewport")
+    shot(phones[5].locator("#my-round"), "phone-group-de")
     expect(stage).to_contain_text("Time left")
     expect(stage.locator(".mix-clock")).to_have_text(re.compile(r"^(10:00|9:\d\d)$"))
     expect(stage).not_to_contain_text("Person")  # the projector names nobody
     shot(projector, "projector-running")
+    if SHOTS:
+        small = new_context("projector").new_page()
+        small.set_viewport_size({"width": 1280, "height": 720})
+        small.goto(f"{base}/e/{slug}/projector")
+        expect(small.locator("[data-live=mixproj]")).to_contain_text("Time left")
+        shot(small, "projector-720")
 
     # "we met": two of one group tap it; the console's dashboard counts the new pair, live
     a = 0
@@ -121,7 +132,7 @@ def test_round_with_six_phones_projector_and_console(live_server, new_context):
     dash = console_section(fac).locator(".mix-dash")
     expect(dash.locator("div").filter(has_text="New pairs that met").locator("dd")).to_have_text("1", timeout=5000)
     expect(dash.locator("div").filter(has_text="People who joined rounds").locator("dd")).to_have_text("6")
-    shot(fac, "console")
+    shot(console_section(fac), "console")
 
     # contacts: neither is shown until both say yes
     pa, pb = phones[a], phones[b]
@@ -173,7 +184,7 @@ def test_buddy_request_is_matched_ended_and_console_counts_follow_live(live_serv
     expect(buddies).to_contain_text("the welcome desk")
     expect(counts).to_contain_text("First-timers waiting for a buddy: 0", timeout=5000)
     expect(counts).to_contain_text("Buddies free: 1")  # room for one more
-    shot(newcomer, "phone-buddy")
+    shot(buddies, "phone-buddy")
     found = axe_violations(newcomer)
 
     buddies.get_by_role("button", name="End this pairing").click()
