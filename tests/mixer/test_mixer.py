@@ -282,3 +282,24 @@ def test_meeting_points_form_refuses_too_long_names(facilitator):
     r = fac.post(f"/e/{slug}/facilitate/meet/points", data={"mixpoints-points": "x" * 41})
     assert r.status_code == 400
     assert "at most 40 characters" in r.get_data(as_text=True)
+
+
+def test_the_mixer_and_the_questions_never_read_each_other():
+    """Rounds and buddy pairs are never joined to questions: neither package imports the other."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "barcamp"
+
+    def imports(package):
+        names = set()
+        for path in (root / package).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names.add(node.module)
+                elif isinstance(node, ast.Import):
+                    names.update(a.name for a in node.names)
+        return names
+
+    assert not any(n.startswith("barcamp.questions") for n in imports("mixer"))
+    assert not any(n.startswith("barcamp.mixer") for n in imports("questions"))
