@@ -4,6 +4,7 @@ their own tables from their own package (``barcamp.tips.models``), and shared on
 
 from barcamp.core.models import Attendee, Day, Event, FacilitatorLink, Room, Slot, Tag, this_hour, utcnow
 from barcamp.grid.models import Placement
+from barcamp.mixer.models import BuddyOffer, BuddyPair, BuddyRequest, MeetingPoint, MixMember, MixRound, MixShare
 from barcamp.pitches.models import Pitch, Vote, pitch_tag
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
 from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark, card_tag, tip_tag
@@ -11,10 +12,17 @@ from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark, 
 __all__ = [
     "Attendee",
     "BoardReport",
+    "BuddyOffer",
+    "BuddyPair",
+    "BuddyRequest",
     "Connection",
     "Day",
     "Event",
     "FacilitatorLink",
+    "MeetingPoint",
+    "MixMember",
+    "MixRound",
+    "MixShare",
     "Placement",
     "Pitch",
     "Question",

@@ -44,7 +44,7 @@ _loop_started = False
 # that those pages join (see sockets.py), so the thousands of phones on the pitch list
 # are not sent every question upvote. A change or tally whose name starts with a topic
 # belongs to it; everything else goes to the whole event.
-TOPICS = ("questions", "tip")
+TOPICS = ("questions", "tip", "mix")
 
 
 def topic_of(name: str) -> str | None:

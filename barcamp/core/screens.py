@@ -1,5 +1,5 @@
 """The shared screens features add themselves to, so no screen names a feature: the console's
-sections, the projector's modes, the attendee's tabs, and the helpers their templates call.
+sections, the projector's modes, the attendee's tabs and banners, and the helpers their templates call.
 
 A feature registers when its package is imported, as ``@partial`` does
 (``screens.console_section("tips/_console.html", 40)`` in ``barcamp/tips/__init__.py``);
@@ -25,6 +25,7 @@ class Entry:
 _sections: dict[str, Entry] = {}
 _modes: dict[str, Entry] = {}
 _tabs: dict[str, Entry] = {}
+_banners: dict[str, Entry] = {}
 _helpers: dict[str, Callable] = {}
 _console_page: list[Callable] = []
 _page_context: dict[str, Callable] = {}
@@ -55,6 +56,11 @@ def offline_page(endpoint: str, order: int, **args: str) -> None:
 def offline_pages() -> list[tuple[str, dict]]:
     """The offline pages in order, as (endpoint, URL arguments)."""
     return [(endpoint, dict(args)) for (endpoint, args), _order in sorted(_offline.items(), key=lambda kv: kv[1])]
+
+
+def attendee_banner(template: str, order: int) -> None:
+    """A strip under the attendee's event navigation, on every attendee page (e.g. an open round)."""
+    _banners[template] = Entry(order, template)
 
 
 def template_helper(**helpers: Callable) -> None:
@@ -105,6 +111,7 @@ def init_app(app: Flask) -> None:
             "console_sections": lambda: [e.key for e in sorted(_sections.values(), key=lambda e: e.order)],
             "projector_modes": projector_modes,
             "projector_template": projector_template,
+            "attendee_banners": lambda: [e.key for e in sorted(_banners.values(), key=lambda e: e.order)],
             "event_tabs": lambda: [(e.key, e.label) for e in sorted(_tabs.values(), key=lambda e: e.order)],
             **_helpers,
         }

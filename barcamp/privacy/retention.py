@@ -1,4 +1,5 @@
-"""Deleting an event, and the retention purge of anonymous questions and tips.
+"""Deleting an event, and the retention purge of anonymous questions, tips and the mixer's rounds
+and buddy pairs.
 
 "After the event ends" means after midnight following its last day, in the event's time zone.
 An event whose dates can't be counted with (an old row from before dates were checked) is
@@ -16,6 +17,7 @@ from barcamp.core import zones
 from barcamp.core.database import transaction
 from barcamp.core.extensions import db
 from barcamp.core.models import Day, Event, utcnow
+from barcamp.mixer.models import BuddyOffer, BuddyPair, BuddyRequest, MixRound
 from barcamp.questions.models import Question
 from barcamp.tips.models import BoardReport, Tip, TipCard
 
@@ -49,12 +51,17 @@ def _purge_one(event_id: int) -> tuple[int, int]:
     tips = db.session.execute(delete(Tip).where(Tip.card_id.in_(cards))).rowcount
     questions = db.session.execute(delete(Question).where(Question.event_id == event_id)).rowcount
     db.session.execute(delete(BoardReport).where(BoardReport.event_id == event_id, BoardReport.target == "tip"))
+    # The mixer's rounds (with members, tokens and contact swaps) and buddy pairings: kept only for
+    # "no repeated pair" and the dashboard's counts during the event.
+    for model in (MixRound, BuddyPair, BuddyRequest, BuddyOffer):
+        db.session.execute(delete(model).where(model.event_id == event_id))
     return questions, tips
 
 
 @transaction
 def purge_expired(retention_days: int, now: dt.datetime | None = None) -> dict[str, int]:
-    """Delete questions and tips (with their votes, marks and reports) of events past retention."""
+    """Delete questions and tips (with their votes, marks and reports), and the mixer's rounds and
+    buddy pairs, of events past retention."""
     now = now or utcnow()
     last_days = select(Event, func.max(Day.date)).outerjoin(Day, Day.event_id == Event.id).group_by(Event.id)
     counts = {"events": 0, "questions": 0, "tips": 0, "skipped": 0}

@@ -14,6 +14,7 @@ from barcamp.core.api import event_json
 from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.grid.models import Placement
+from barcamp.mixer.reading import dashboard
 from barcamp.pitches.models import Pitch, Vote
 from barcamp.pitches.partials import pitch_json
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
@@ -92,6 +93,8 @@ def summary(event: Event) -> dict:
             "first_timers": db.session.scalar(people.where(Attendee.first_timer)),
             "votes": sum(votes.values()),
             "question_upvotes": sum(upvotes.values()),
+            # The mixing dashboard: anonymous counts, never who was in which group.
+            "mixer": dashboard(event.id),
             "connections_made": db.session.scalar(
                 select(func.count(Connection.id)).where(
                     Connection.status == "accepted", Connection.from_card_id.in_([c.id for c in cards])

@@ -18,6 +18,7 @@ FAC = frozenset({"facilitator"})
 AUTHOR = frozenset({"author"})  # the browser that made the pitch/question/tip/card
 AUTHOR_OR_FAC = AUTHOR | FAC
 BOARD_MEMBERS = frozenset({"attendee", "author"})  # browsers with a card on the tips board
+PAIRED = frozenset({"attendee", "author"})  # the buddy pairing: the author is the buddy, the attendee the first-timer
 
 # "METHOD endpoint" -> roles allowed. Keep it explicit: read the view before adding a line.
 ACCESS = {
@@ -108,6 +109,19 @@ ACCESS = {
     "POST tips.moderate_action": FAC,
     "GET tips.facilitator_json": FAC,
     "GET tips.facilitator_csv": FAC,
+    # meet someone new, and first-timer buddies
+    "GET mixer.page": ANY,
+    "GET mixer.mine": ANY,  # each browser's own round and buddies
+    "POST mixer.join": ANY,
+    "POST mixer.met": ANY,  # counts only for someone in a group; others are told they are not
+    "POST mixer.share": frozenset({"attendee"}),  # with a group-mate only: the attendee's is the author
+    "POST mixer.buddy_offer": ANY,
+    "POST mixer.buddy_ask": ANY,
+    "POST mixer.buddy_end": PAIRED,
+    "POST mixer.points": FAC,
+    "POST mixer.open_round": FAC,
+    "POST mixer.start": FAC,
+    "POST mixer.close": FAC,
     # data protection
     "GET privacy.export": FAC,
     "POST privacy.delete": FAC,
@@ -135,9 +149,12 @@ PARTIALS = {
     "questionsmod": FAC,
     "tips": ANY,
     "tipcards": ANY,
+    "mixer": ANY,
+    "mixproj": ANY,
+    "mixcounts": FAC,
 }
 # Routes whose allowed roles each need a fresh world (one role's action would change another's outcome).
-FRESH = {"POST questions.report", "POST tips.report", "POST tips.leave"}
+FRESH = {"POST questions.report", "POST tips.report", "POST tips.leave", "POST mixer.buddy_end"}
 
 
 def _routes(app) -> dict[str, list]:
@@ -256,3 +273,44 @@ def test_rotated_link_leaves_facilitator_room_and_cannot_rejoin(matrix_app):
     again = socketio.test_client(matrix_app, flask_test_client=helper, query_string=f"event={slug}")
     assert fac_room not in rooms_of(again)
     again.disconnect()
+
+
+# --- the personal channel: my group reaches my sockets only ----------------------------------
+
+
+def test_my_group_reaches_only_my_own_sockets(matrix_app):
+    """Groups forming are told to each member on their own channel; no other role's socket, nor a
+    socket that names someone else's attendee id in its query, hears a thing about it."""
+    from barcamp.core import realtime
+    from barcamp.core.extensions import socketio
+
+    world = build(matrix_app)
+    slug, event_id = world.slug, world.ids["event_id"]
+    sockets = {}
+    for role in ROLES:
+        query = f"event={slug}&topics=mixer&attendee=1&a=1"  # claims in the query count for nothing
+        sockets[role] = socketio.test_client(matrix_app, flask_test_client=world.clients[role], query_string=query)
+        sockets[role].get_received()
+    fac = world.clients["facilitator"]
+    form = {"mixround-group_size": "2", "mixround-minutes": "10", "mixround-join_minutes": "2"}
+    assert fac.post(f"/e/{slug}/facilitate/meet/open", data=form).status_code == 302
+    for role in ("author", "attendee"):
+        assert world.clients[role].post(f"/e/{slug}/meet/join", data={"on": "1"}).status_code == 302
+    for sc in sockets.values():
+        sc.get_received()
+    assert fac.post(f"/e/{slug}/facilitate/meet/start").status_code == 302
+    for role, sc in sockets.items():
+        personal = [r for r in rooms_of(sc) if r.startswith(f"ev:{event_id}:a:")]
+        heard = [m["args"][0] for m in sc.get_received() if m["name"] == "changed"]
+        got_group = any(m["what"] == "mixme" for m in heard)
+        assert got_group == (role in ("author", "attendee")), role
+        assert len(personal) == (1 if role in ("author", "attendee") else 0), role
+        assert all(set(m) <= {"what", "at"} for m in heard)  # no group, token or place in any message
+        assert realtime.personal_room(event_id, 1) not in rooms_of(sc) or personal == [
+            realtime.personal_room(event_id, 1)
+        ]
+        sc.disconnect()
+    # and each phone's page shows its own group, fetched with its own cookie
+    author_page = world.clients["author"].get(f"/e/{slug}/meet/mine").get_data(as_text=True)
+    other_page = world.clients["anonymous"].get(f"/e/{slug}/meet/mine").get_data(as_text=True)
+    assert "Hold this up:" in author_page and "Hold this up:" not in other_page

@@ -18,10 +18,11 @@ ATTENDEE_PAGES = [
     "/e/demo/grid",
     "/e/demo/questions",
     "/e/demo/tips",
+    "/e/demo/meet",
     "/e/demo/me",
     "/e/demo/guide",
 ]
-PROJECTOR_MODES = ["Welcome", "Pitches", "Grid", "Now & next", "Question wall"]
+PROJECTOR_MODES = ["Welcome", "Pitches", "Grid", "Now & next", "Question wall", "Meet someone new"]
 
 
 def set_projector(page, mode):

@@ -43,6 +43,9 @@ STATES = (
     "moderated",  # pitches hidden, merged, withdrawn; questions answered and hidden; a tip hidden, a card reported
     "locked_cells",
     "full_grid",
+    "mixer_open",  # a meet-someone-new round open for joining, the attendee in
+    "mixer_running",  # groups formed: the attendee's group, a contact swap asked; buddies paired
+    "mixer_after",  # the round's time is up
     *(f"projector_{mode}" for mode in PROJECTOR_MODES),
     "no_days",
     "programme_over",
@@ -276,6 +279,33 @@ def _tweak(camp: Camp, name: str) -> None:
         camp.post(fac, "/facilitate/grid/autoplan")
         filled = camp.ids(Placement, Placement.event_id == camp.event_id, Placement.pitch_id.is_not(None))
         assert len(filled) == len(cells), f"auto-plan filled {len(filled)} of {len(cells)} session cells"
+    elif name.startswith("mixer_"):
+        round_form = {"mixround-group_size": "3", "mixround-minutes": "10", "mixround-join_minutes": "2"}
+        camp.post(fac, "/facilitate/meet/points", {"mixpoints-points": "Tisch 1\nKaffeebar"})
+        camp.post(fac, "/facilitate/meet/open", round_form)
+        people = [att, camp.author, app.test_client(), app.test_client()]
+        for person in people:
+            camp.get(person, "")
+            camp.post(person, "/meet/join", {"on": "1"})
+        if name != "mixer_open":
+            camp.post(fac, "/facilitate/meet/start")
+            mine = camp.get(att, "/meet/mine").get_data(as_text=True)
+            mate = re.search(r"/meet/share/(\d+)", mine)
+            if mate:
+                camp.post(att, f"/meet/share/{mate.group(1)}", {"contact": "bea@example.org"})
+            camp.post(att, "/meet/met", {"on": "1"})
+            camp.post(att, "/meet/buddy/ask", {"on": "1", "first_timer": "1"})
+            camp.post(people[2], "/meet/buddy/offer", {"capacity": "2"})
+            camp.post(camp.author, "/meet/buddy/ask", {"on": "1"})  # the author ticked "first barcamp"
+        if name == "mixer_after":
+            from barcamp.models import MixRound
+
+            def back():
+                for rnd in db.session.scalars(select(MixRound).where(MixRound.event_id == camp.event_id)):
+                    rnd.starts_at -= dt.timedelta(minutes=30)
+                db.session.commit()
+
+            _db(app, back)
     elif name.startswith("projector_"):
         camp.post(fac, "/facilitate/projector", {"mode": name.removeprefix("projector_")})
     elif name == "no_days":

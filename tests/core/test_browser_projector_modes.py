@@ -26,6 +26,7 @@ MODES = {
     "grid": ("Grid", ".pgrid .level-beginner-badge", "Beginner-friendly"),
     "nownext": ("Now & next", ".nnboard .nnb-next h2", "Next up"),
     "wall": ("Question wall", ".qw-stage .qw-stage-h", "Questions. Ask anonymously on your phone."),
+    "mixer": ("Meet someone new", ".mix-stage .mix-stage-h", "Meet someone new"),
 }
 
 

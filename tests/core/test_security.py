@@ -677,12 +677,14 @@ def test_a_cookie_rotating_spam_script_is_stopped_while_a_crowd_behind_the_same_
     def script(kind):
         while not stop.is_set():
             bot = Browserless(crowd_server.url)  # a fresh cookie for every post
+            minted = time.monotonic()
             bot.open(f"/e/{slug}")
             if kind == "pitch":
                 r = bot.post(f"/e/{slug}/pitch", {"title": f"Spam {time.monotonic()}", **form})
             else:
                 r = bot.post(f"/e/{slug}/questions", {"text": f"Spam question {time.monotonic()}?"})
-            spam[kind].append((r.status_code, time.monotonic() - start))
+            if time.monotonic() - minted < 2:  # surely still fresh when it posted (a slow machine can take longer)
+                spam[kind].append((r.status_code, time.monotonic() - start))
             bot.http.close()
 
     def honest(i, phone):

@@ -22,7 +22,8 @@ from tests.support.world import build, dump, post_file
 
 
 def full_world(app, **kwargs):
-    """The shared world plus what it lacks: a merged pitch, the spotlight, marks and a question report."""
+    """The shared world plus what it lacks: a merged pitch, the spotlight, marks, a question report,
+    a contact swap in a round and a first-timer waiting for a buddy."""
     world = build(app, **kwargs)
     slug, ids, c = world.slug, world.ids, world.clients
     fac = c["facilitator"]
@@ -39,6 +40,12 @@ def full_world(app, **kwargs):
         ids["third_pitch_id"] = third.id
     merge = {"keep": ids["other_pitch_id"], "duplicate": ids["third_pitch_id"]}
     assert fac.post(f"/e/{slug}/pitches/merge", data=merge).status_code == 302
+    # the mixer: a contact swap offered, and a first-timer still waiting for a buddy
+    share = c["attendee"].post(f"/e/{slug}/meet/share/{ids['member_id']}", data={"contact": "bea@example.org"})
+    assert share.status_code < 400
+    waiting = app.test_client()
+    assert waiting.get(f"/e/{slug}").status_code == 200
+    assert waiting.post(f"/e/{slug}/meet/buddy/ask", data={"on": "1", "first_timer": "1"}).status_code < 400
     return world
 
 

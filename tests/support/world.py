@@ -21,7 +21,21 @@ from werkzeug.test import encode_multipart
 
 from barcamp.core.extensions import db
 from barcamp.events.domain import create_event, new_facilitator_link
-from barcamp.models import Attendee, Connection, Day, Event, FacilitatorLink, Pitch, Question, Room, Slot, Tip, TipCard
+from barcamp.models import (
+    Attendee,
+    BuddyPair,
+    Connection,
+    Day,
+    Event,
+    FacilitatorLink,
+    MixMember,
+    Pitch,
+    Question,
+    Room,
+    Slot,
+    Tip,
+    TipCard,
+)
 
 ROLES = ("anonymous", "attendee", "author", "facilitator", "other_facilitator")
 ARG = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
@@ -121,8 +135,9 @@ def rule_urls(rule, values: dict[str, list]) -> list[str]:
 
 def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client=None) -> World:
     """Two events; the first with rooms, slots, pitches, votes, the grid, a question, tip cards, a tip,
-    a connection request and reports. ``text`` (e.g. an attack payload) becomes the whole value of
-    every user-written field. ``client`` makes a client per role (default: Flask test clients)."""
+    a connection request and reports, a meet-someone-new round with the author and the attendee in one
+    group, and a buddy pairing (author and attendee). ``text`` (e.g. an attack payload) becomes the
+    whole value of every user-written field. ``client`` makes a client per role (default: Flask test clients)."""
 
     def v(default: str, limit: int = 60) -> str:
         return (text or default)[:limit]
@@ -184,6 +199,15 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
     ok(author.post(f"/e/{slug}/pitches/{pitch_ids[0]}/vote", data={"on": "1"}), "author votes")
     ok(att.post(f"/e/{slug}/questions/{question_id}/vote", data={"on": "1"}), "question vote")
     ok(att.post(f"/e/{slug}/tips/report/tip/{tip_id}"), "report tip")
+    # a meet-someone-new round in which the author and the attendee are grouped, and a buddy pairing
+    round_form = {"mixround-group_size": "2", "mixround-minutes": "10", "mixround-join_minutes": "2"}
+    ok(fac.post(f"/e/{slug}/facilitate/meet/points", data={"mixpoints-points": v("Tisch 1", 40)}), "meeting points")
+    ok(fac.post(f"/e/{slug}/facilitate/meet/open", data=round_form), "open a round")
+    ok(author.post(f"/e/{slug}/meet/join", data={"on": "1"}), "author joins the round")
+    ok(att.post(f"/e/{slug}/meet/join", data={"on": "1"}), "attendee joins the round")
+    ok(fac.post(f"/e/{slug}/facilitate/meet/start"), "groups form")
+    ok(author.post(f"/e/{slug}/meet/buddy/offer", data={"capacity": "1"}), "buddy offer")
+    ok(att.post(f"/e/{slug}/meet/buddy/ask", data={"on": "1", "first_timer": "1"}), "buddy request")
     place = {"pitch_id": pitch_ids[0], "slot_id": slot_ids[0], "room_id": room_id}
     ok(fac.post(f"/e/{slug}/facilitate/grid/place", data=place), "place")
     # the other event has content too, so ids from it can be tried against this one
@@ -209,6 +233,9 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
         }
         foreign["tip"] = db.session.scalar(select(Tip.id).where(Tip.card_id == foreign["card"]))
         assert db.session.scalar(select(func.count(Attendee.id)).where(Attendee.event_id == event_id)) == 2
+        pair_id = db.session.scalar(select(BuddyPair.id).where(BuddyPair.event_id == event_id))
+        # the attendee's group-mate in the round: the author
+        member_id = db.session.scalar(select(MixMember.id).where(MixMember.attendee_id == author_id))
         db.session.remove()
     ids = {
         "slug": slug,
@@ -218,6 +245,8 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
         "card_id": card_id,
         "tip_id": tip_id,
         "conn_id": conn_id,
+        "pair_id": pair_id,
+        "member_id": member_id,
         "link_id": link_id,
         "room_id": room_id,
         "day_id": day_id,
