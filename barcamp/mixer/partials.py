@@ -11,7 +11,7 @@ from barcamp.core.api import section
 from barcamp.core.extensions import db
 from barcamp.core.models import Event, utcnow
 from barcamp.core.partials import partial
-from barcamp.mixer import buddies, domain, reading
+from barcamp.mixer import after, buddies, reading
 
 
 def seconds_until(when) -> int:
@@ -50,7 +50,7 @@ def console_counts(event: Event) -> str:
 @realtime.counter("mixin")
 def joined_tally(event_id: int):
     """How many are in the current round, for everyone."""
-    n = {"in": domain.joined_count(event_id)}
+    n = {"in": after.joined_count(event_id)}
     db.session.remove()
     return n, n
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event
-from barcamp.mixer import buddies, domain
+from barcamp.mixer import after, buddies, domain
 from barcamp.mixer.enums import OPENERS, token
 from barcamp.mixer.models import MixMember, MixRound
 
@@ -45,7 +45,7 @@ def round_view(event: Event) -> dict:
     return {
         "round": rnd,
         "phase": domain.phase(rnd),
-        "joined": domain.joined_count(event.id),
+        "joined": after.joined_count(event.id),
         "points": rnd.points.splitlines() if rnd else [],
         "ends_at": domain.ends_at(rnd) if rnd else None,
     }
@@ -81,8 +81,8 @@ def my_round(event: Event, attendee: Attendee | None) -> dict:
         return out
     group = domain.group_of(me)
     mates = [m for m in group if m.id != me.id]
-    names = domain.names_of(event.id, [m.attendee_id for m in group])
-    shares = domain.shares_of(me)
+    names = after.names_of(event.id, [m.attendee_id for m in group])
+    shares = after.shares_of(me)
     out.update(
         token=token(me.token),
         point=_point(rnd, me.group_no),
@@ -104,7 +104,7 @@ def my_buddies(event: Event, attendee: Attendee | None) -> dict:
     """My offer, my request, and my pairings with the other's name (or a token), place and time."""
     pairs = buddies.pairs_of(event.id, attendee)
     others = [p.newcomer_id if p.buddy_id == attendee.id else p.buddy_id for p in pairs]
-    names = domain.names_of(event.id, others)
+    names = after.names_of(event.id, others)
     when = buddies.next_break(event)
     return {
         "offer": buddies.offer_of(event.id, attendee),

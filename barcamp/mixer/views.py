@@ -12,7 +12,7 @@ from barcamp.core.identity import current_attendee, event_or_404, facilitator_re
 from barcamp.core.models import Event
 from barcamp.core.ratelimits import fresh_posts, fresh_votes, limiter
 from barcamp.core.replies import done, failed
-from barcamp.mixer import buddies, domain, reading
+from barcamp.mixer import after, buddies, domain, reading
 from barcamp.mixer.forms import PointsForm, RoundForm, point_names
 from barcamp.tips.reading import card_of
 
@@ -82,7 +82,7 @@ def met(slug):
     event = event_or_404(slug)
     member = domain.member_of(domain.current_round(event.id), current_attendee(event))
     try:
-        domain.set_met(member, _flag("on"))
+        after.set_met(member, _flag("on"))
     except DomainError as exc:
         return failed(exc.message, exc.status, to=meet_url(event))
     return done(meet_url(event, "#my-round"), _("Thank you! Counted, without your name."), on=_flag("on"))
@@ -97,9 +97,9 @@ def share(slug, member_id):
     member = domain.member_of(domain.current_round(event.id), current_attendee(event))
     try:
         if _flag("on"):
-            both = domain.share_contact(member, member_id, request.form.get("contact", ""))
+            both = after.share_contact(member, member_id, request.form.get("contact", ""))
         else:
-            domain.withdraw_contact(member, member_id)
+            after.withdraw_contact(member, member_id)
             return done(meet_url(event, "#my-round"), _("Your contact is no longer shared."))
     except DomainError as exc:
         return failed(exc.message, exc.status, to=meet_url(event, "#my-round"))
