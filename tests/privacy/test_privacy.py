@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from barcamp.core.extensions import db
@@ -238,9 +240,11 @@ def test_delete_event_removes_all_its_data_and_nothing_else(app):
 
 
 def test_console_shows_export_delete_and_the_purge_date(app):
-    world = build(app, first_day=dt.date(2026, 11, 28))
+    first_day = dt.date.today() + dt.timedelta(days=3)
+    world = build(app, first_day=first_day)
     html = world.clients["facilitator"].get(f"/e/{world.slug}/facilitate").get_data(as_text=True)
-    assert "December 29, 2026" in html  # the last day + 1 + 30 days
+    purge_on = format_date(first_day + dt.timedelta(days=31), "long", locale="en")  # e.g. "December 29, 2026"
+    assert purge_on in html  # the last day + 1 + 30 days
     assert f'href="/e/{world.slug}/facilitate/export.json"' in html
     assert f'action="/e/{world.slug}/facilitate/delete"' in html
     de = world.clients["facilitator"].get(f"/e/{world.slug}/facilitate", headers={"Accept-Language": "de"})
@@ -266,13 +270,20 @@ def _counts(app, event_id):
     return (q, qv, tips, marks), kept
 
 
+def berlin_midnight_after(day: dt.date) -> dt.datetime:
+    """The end of ``day`` in Europe/Berlin, as naive UTC (the purge's clock)."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo("Europe/Berlin"))
+    return end.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def test_purge_deletes_questions_and_tips_only_after_the_retention_period(app):
     from barcamp.privacy.retention import purge_expired
 
-    world = full_world(app, first_day=dt.date(2026, 3, 7))
+    day = dt.date.today() - dt.timedelta(days=200)
+    world = full_world(app, first_day=day)
     event_id = world.ids["event_id"]
-    # Europe/Berlin: the event ends at midnight after 7 March (23:00 UTC); 30 days later it is purged
-    end = dt.datetime(2026, 3, 7, 23, 0)
+    # Europe/Berlin: the event ends at midnight after its day (23:00 or 22:00 UTC); 30 days later it is purged
+    end = berlin_midnight_after(day)
     anonymous, kept = _counts(app, event_id)
     assert all(anonymous)
     with app.app_context():
@@ -289,20 +300,22 @@ def test_purge_deletes_questions_and_tips_only_after_the_retention_period(app):
 def test_purge_uses_the_last_day_of_the_event(app):
     from barcamp.privacy.retention import purge_expired
 
-    world = build(app, first_day=dt.date(2026, 3, 7))
+    day = dt.date.today() - dt.timedelta(days=200)
+    world = build(app, first_day=day)
     assert (
         world.clients["facilitator"]
-        .post(f"/e/{world.slug}/facilitate/days", data={"day-date": "2026-03-08"})
+        .post(f"/e/{world.slug}/facilitate/days", data={"day-date": (day + dt.timedelta(days=1)).isoformat()})
         .status_code
         == 302
     )
     with app.app_context():
-        assert purge_expired(30, now=dt.datetime(2026, 4, 7, 12))["questions"] == 0  # 30 days after day one
-        assert purge_expired(30, now=dt.datetime(2026, 4, 8, 12))["questions"] == 1
+        noon = dt.datetime.combine(day, dt.time(12))
+        assert purge_expired(30, now=noon + dt.timedelta(days=31))["questions"] == 0  # 30 days after day one
+        assert purge_expired(30, now=noon + dt.timedelta(days=32))["questions"] == 1
 
 
 def test_purge_command_deletes_old_anonymous_content(app, database_url, tmp_path):
-    world = build(app, first_day=dt.date(2020, 5, 1))
+    world = build(app, first_day=dt.date.today() - dt.timedelta(days=5 * 365))
     env = {**os.environ, "DATABASE_URL": database_url, "BARCAMP_INSTANCE": str(tmp_path)}
     out = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "purge"], cwd=ROOT, env=env, capture_output=True, text=True
@@ -517,7 +530,9 @@ def test_a_far_future_day_is_refused_everywhere_and_an_old_one_never_stops_the_p
     from barcamp.models import Day, Event
     from barcamp.privacy.retention import purge_expired
 
-    world = build(app, first_day=dt.date(2020, 5, 1))  # long past retention: its question is due
+    world = build(
+        app, first_day=dt.date.today() - dt.timedelta(days=5 * 365)
+    )  # long past retention: its question is due
     fac = world.clients["facilitator"]
     r = fac.post(f"/e/{world.slug}/facilitate/days", data={"day-date": "9999-12-31"})
     assert r.status_code == 400 and "between 2000 and 2099" in r.get_data(as_text=True)
