@@ -34,13 +34,20 @@ def kept(page) -> dict[str, list[str]]:
 def installed(page, build: str | None = None, timeout: float = 30.0) -> dict[str, list[str]]:
     """Wait until the event's worker controls the page and has kept every attendee page (of ``build``)."""
     deadline = time.monotonic() + timeout
+    reloaded = False
     while True:
         controlled = page.evaluate("() => navigator.serviceWorker.controller !== null")
         caches = kept(page)
         ours = all(name.endswith(build) for name in caches) if build else True
         pages = [urls for name, urls in caches.items() if " pages " in name]
-        if controlled and ours and len(pages) == 1 and len(pages[0]) == PAGES:
-            return caches
+        if ours and len(pages) == 1 and len(pages[0]) == PAGES:
+            if controlled:
+                return caches
+            if not reloaded and page.evaluate("async () => !!(await navigator.serviceWorker.ready).active"):
+                # A document whose navigation was in flight while the worker claimed its clients
+                # stays uncontrolled (Chromium); its next navigation is served by the worker.
+                page.reload()
+                reloaded = True
         assert time.monotonic() < deadline, f"not installed: controlled={controlled}, caches={caches}"
         page.wait_for_timeout(200)
 
