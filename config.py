@@ -86,6 +86,8 @@ class Config:
     BUILD = os.environ.get("BARCAMP_BUILD", "")
     # Seconds between retention purges in each server process (0 = only `flask --app wsgi purge`).
     PURGE_INTERVAL = float(os.environ.get("PURGE_INTERVAL", "3600"))
+    # The operator's bearer token for /metrics (Prometheus); unset: /metrics answers 404.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 
 # --- gunicorn (read by `gunicorn -c python:config`) -------------------------

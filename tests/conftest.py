@@ -85,6 +85,21 @@ def socket_client(app):
 
 
 @pytest.fixture
+def limited_app(app):
+    """The same app and database, with rate limits on (Flask-Limiter reads the switch at init)."""
+    from barcamp import create_app
+    from barcamp.core.extensions import db
+    from barcamp.core.ratelimits import limiter
+
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+    yield limited
+    limiter.enabled = False
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def event_factory(app):
     """Create events through the domain function; returns (event, facilitator key)."""
     from barcamp.events.domain import create_event

@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
-from barcamp.core import api, assets, dates, errors, identity, partials, screens, security
+from barcamp.core import api, assets, dates, errors, identity, metrics, partials, screens, security
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     dates.init_app(app)
     identity.init_app(app)
     screens.init_app(app)
+    metrics.init_app(app)  # /metrics, for the operator only (METRICS_TOKEN)
 
     @app.context_processor
     def core_helpers():

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from barcamp.core import metrics
 from barcamp.core.extensions import db
 
 _immediate: ContextVar[bool] = ContextVar("immediate", default=False)
@@ -88,6 +89,7 @@ def transaction(fn):
                 db.session.rollback()
                 if not retryable(exc) or attempt == RETRIES - 1:
                     raise
+                metrics.BUSY.inc()
                 time.sleep(0.02 * (attempt + 1))
                 continue
             except BaseException:

@@ -9,6 +9,9 @@ Two kinds of messages reach browsers in an event's room:
   mark an event dirty, and a background loop broadcasts at most once per
   ``TALLY_INTERVAL`` per event, reading the counts from the database (the
   truth), so the cost follows the number of clients, not the number of votes.
+  The loop keeps deadlines, not pauses: a change in a quiet moment goes out at
+  once, and under a storm flushes start every ``TALLY_INTERVAL``, however long
+  each one took (one that overran is followed by the next at once, not later).
   ``at`` is when the counts were read, on the database's clock: with several
   processes, two tallies can cross on their way through Redis, and pages keep
   the newer one (a count must not flicker back down).
@@ -29,6 +32,7 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import text
 
+from barcamp.core import metrics
 from barcamp.core.database import after_commit
 from barcamp.core.extensions import db, socketio
 
@@ -36,8 +40,10 @@ log = logging.getLogger(__name__)
 
 # kind -> function(event_id) -> (counts for everyone or None when hidden, counts for facilitators)
 _counters: dict[str, Callable[[int], tuple[dict | None, dict]]] = {}
-_dirty: set[tuple[int, str]] = set()
+# (event id, kind) -> when it was first marked since its last broadcast (time.monotonic())
+_dirty: dict[tuple[int, str], float] = {}
 _loop_started = False
+_wake = None  # the loop's event: set by a change while the loop waits for one
 
 
 # Things only some pages show (the question wall, the tips board) go to a topic room
@@ -114,8 +120,10 @@ def tally(event_id: int, kind: str) -> None:
     """
 
     def mark():
-        _dirty.add((event_id, kind))
+        _dirty.setdefault((event_id, kind), time.monotonic())
         _ensure_loop()
+        if _wake is not None:
+            _wake.set()
 
     after_commit(mark)
 
@@ -125,9 +133,10 @@ def flush() -> int:
     sent = 0
     # Only what was dirty when the flush began: writes committing meanwhile wait for the next one,
     # so a busy event still gets at most one broadcast per kind per interval.
-    batch = list(_dirty)
-    _dirty.difference_update(batch)
-    for event_id, kind in batch:
+    batch = list(_dirty.items())
+    for key, _marked in batch:
+        del _dirty[key]
+    for (event_id, kind), marked in batch:
         try:
             at = _clock()  # before the read: a later ``at`` never carries older counts
             public, full = _counters[kind](event_id)
@@ -138,7 +147,10 @@ def flush() -> int:
             db.session.remove()
         socketio.emit("tally", {"kind": kind, "counts": full, "at": at}, to=room(event_id, True))
         if public is not None:
-            socketio.emit("tally", {"kind": kind, "counts": public, "at": at}, to=room(event_id, topic=topic_of(kind)))
+            to = room(event_id, topic=topic_of(kind))
+            with metrics.BROADCAST.time():
+                socketio.emit("tally", {"kind": kind, "counts": public, "at": at}, to=to)
+        metrics.LAG.observe(time.monotonic() - marked)
         sent += 1
     return sent
 
@@ -157,18 +169,32 @@ def _clock() -> float:
 
 
 def _ensure_loop() -> None:
-    global _loop_started
+    global _loop_started, _wake
     if _loop_started or current_app.testing:
         return  # tests call flush() themselves, deterministically
     _loop_started = True
+    _wake = socketio.server.eio.create_event()
     app = current_app._get_current_object()
     socketio.start_background_task(_loop, app)
 
 
+def next_flush(last_start: float, interval: float, now: float) -> float:
+    """When the next flush may start: at once if the last one started an interval ago, else
+    an interval after the last start (a deadline, so a slow flush doesn't push the cadence)."""
+    return max(now, last_start + interval)
+
+
 def _loop(app) -> None:
     interval = app.config["TALLY_INTERVAL"]
+    last = float("-inf")
     while True:
-        socketio.sleep(interval)
-        if _dirty:
-            with app.app_context():
-                flush()
+        if not _dirty:
+            _wake.clear()
+            if not _dirty:  # a change marked between the test and clear() has set nothing lost
+                _wake.wait()
+        delay = next_flush(last, interval, time.monotonic()) - time.monotonic()
+        if delay > 0:
+            socketio.sleep(delay)
+        last = time.monotonic()
+        with app.app_context():
+            flush()

@@ -17,8 +17,8 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import Optional
 
-from barcamp.core import realtime, rules
-from barcamp.core.database import transaction
+from barcamp.core import metrics, realtime, rules
+from barcamp.core.database import after_commit, transaction
 from barcamp.core.errors import DomainError, wants_json
 from barcamp.core.extensions import db
 from barcamp.core.forms import Form
@@ -119,6 +119,11 @@ _INSERT = insert(Vote)
 _DELETE = delete(Vote).where(Vote.id == bindparam("v"))
 
 
+def _counted(event_id: int) -> None:
+    realtime.tally(event_id, "votes")
+    after_commit(metrics.VOTES.labels("pitch").inc)
+
+
 @transaction
 def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteResult | None:
     """Turn an attendee's vote on a pitch on or off, within voting rules and budget.
@@ -148,11 +153,11 @@ def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteRe
             raise DomainError(message, 409, voted=False, votes_left=0)
         db.session.execute(_INSERT, {"pitch_id": pitch_id, "attendee_id": attendee_id, "created_at": utcnow()})
         used += 1
-        realtime.tally(event_id, "votes")
+        _counted(event_id)
     elif not on and existing is not None:
         db.session.execute(_DELETE, {"v": existing})
         used -= 1
-        realtime.tally(event_id, "votes")
+        _counted(event_id)
     return VoteResult(on, left(used))
 
 

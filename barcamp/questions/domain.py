@@ -19,8 +19,8 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from barcamp.core import realtime
-from barcamp.core.database import transaction
+from barcamp.core import metrics, realtime
+from barcamp.core.database import after_commit, transaction
 from barcamp.core.enums import languages
 from barcamp.core.extensions import db
 from barcamp.core.identity import hash_key
@@ -119,10 +119,12 @@ def set_vote(question: Question, attendee: Attendee, on: bool) -> bool:
     )
     if on and existing is None:
         db.session.add(QuestionVote(question_id=question.id, attendee_id=attendee.id))
-        realtime.tally(question.event_id, "questions")
     elif not on and existing is not None:
         db.session.delete(existing)
-        realtime.tally(question.event_id, "questions")
+    else:
+        return on
+    realtime.tally(question.event_id, "questions")
+    after_commit(metrics.VOTES.labels("question").inc)
     return on
 
 

@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from barcamp.core import realtime
-from barcamp.core.database import transaction
+from barcamp.core import metrics, realtime
+from barcamp.core.database import after_commit, transaction
 from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event, utcnow
@@ -141,6 +141,8 @@ def set_mark(attendee: Attendee, tip: Tip, kind: str, on: bool | None) -> bool:
         db.session.delete(existing)
     if kind == "helpful":
         realtime.tally(tip.card.event_id, "tips")
+        if want != (existing is not None):
+            after_commit(metrics.VOTES.labels("helpful").inc)
     return want
 
 

@@ -433,21 +433,6 @@ def test_http_links_are_kept_and_open_safely(app):
 # --- rate limits ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def limited_app(app):
-    """The same app and database, with rate limits on (Flask-Limiter reads the switch at init)."""
-    from barcamp import create_app
-    from barcamp.core.extensions import db
-    from barcamp.core.ratelimits import limiter
-
-    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
-    yield limited
-    limiter.enabled = False
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 def _hammer(client, url, data, limit=200):
     for i in range(limit):
         r = client.post(url, data=data)
@@ -570,7 +555,10 @@ def _hold_write_lock(database_url: str, seconds: float, ready: threading.Event):
 
 
 def test_busy_database_write_is_retried_until_it_succeeds(app, database_url):
+    from barcamp.core.metrics import registry
+
     world = build(app)
+    retries = registry.get_sample_value("barcamp_db_busy_retries_total")
     ready = threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(database_url, 6.5, ready))
     holder.start()
@@ -582,6 +570,7 @@ def test_busy_database_write_is_retried_until_it_succeeds(app, database_url):
     )
     holder.join()
     assert r.status_code == 200 and r.get_json()["voted"] is True
+    assert registry.get_sample_value("barcamp_db_busy_retries_total") >= retries + 1  # the operator sees it
 
 
 def test_database_busy_beyond_retries_is_a_friendly_503(app, database_url, monkeypatch):

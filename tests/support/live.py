@@ -28,6 +28,9 @@ def tallies_of(received: list[dict]) -> list[dict]:
     return out
 
 
+METRICS_TOKEN = "operator-only"  # noqa: S105 -- the live test servers' /metrics token
+
+
 class LiveServer:
     """A gunicorn+gevent process serving the app, exactly as deployed."""
 
@@ -41,6 +44,7 @@ class LiveServer:
             "BARCAMP_INSTANCE": str(tmp),
             "RATELIMIT_ENABLED": "0",
             "TALLY_INTERVAL": "0.25",
+            "METRICS_TOKEN": METRICS_TOKEN,
             **(extra_env or {}),
         }
         self.log = open(tmp / f"server-{self.port}.log", "w")  # noqa: SIM115

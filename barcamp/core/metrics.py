@@ -1,0 +1,64 @@
+"""What the operator watches during the day: Prometheus metrics at ``/metrics``.
+
+Only for the operator: ``/metrics`` answers 404 unless ``METRICS_TOKEN`` is set, and then only to
+a request that carries it (``Authorization: Bearer <token>``). Each server process counts its own
+(scaled out, scrape every process on its own port); nothing here names an event or a person.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Flask, Response, abort, current_app, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+registry = CollectorRegistry()
+
+SOCKETS = Gauge("barcamp_sockets_connected", "Socket.IO connections accepted and still open.", registry=registry)
+VOTES = Counter(
+    "barcamp_votes_total",
+    "Votes stored or taken back (kind: pitch, question, helpful).",
+    ["kind"],
+    registry=registry,
+)
+LAG = Histogram(
+    "barcamp_commit_to_emit_seconds",
+    "From a tally change's commit to its broadcast.",
+    buckets=(0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1, 1.5, 2, 5),
+    registry=registry,
+)
+BROADCAST = Histogram(
+    "barcamp_broadcast_seconds",
+    "Time to hand one tally broadcast to every socket in its room (_count: broadcasts).",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1),
+    registry=registry,
+)
+BUSY = Counter(
+    "barcamp_db_busy_retries_total", "Write transactions retried because the database was busy.", registry=registry
+)
+LIMITED = Counter(
+    "barcamp_rate_limited_total", "Requests answered 429 (rate limits, fresh-identity ceilings).", registry=registry
+)
+
+bp = Blueprint("metrics", __name__)
+
+
+@bp.get("/metrics")
+def scrape():
+    token = current_app.config.get("METRICS_TOKEN") or ""
+    if not token:
+        abort(404)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        abort(403)
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def count_refusals(response):
+        if response.status_code == 429:
+            LIMITED.inc()
+        return response
