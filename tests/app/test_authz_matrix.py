@@ -130,6 +130,8 @@ ACCESS = {
     # the installable app: anyone may install an event's app (it keeps only what its browser may see)
     "GET offline.worker": ANY,
     "GET offline.manifest": ANY,
+    # the operator's Prometheus metrics: no role of the app, only the METRICS_TOKEN (tests/core/test_metrics.py)
+    "GET metrics.scrape": frozenset(),
     # live partials: see PARTIALS
     "GET partials.live": None,
 }
