@@ -86,6 +86,8 @@ class Worker:
         self.sent = sent
         self.phones = [Phone(i, port, path, len(self.index)) for i, port, path in phones]
         self.hist = [0] * (HIST_MS + 1)
+        self.hist_due = [0] * (HIST_MS + 1)  # the same, measured from when the vote was scheduled
+        self.due_base = len(self.index) * self.slots
         self.max = 0.0
         self.pairs = self.unsent = self.decreases = self.stale = 0
         self.http = {}  # kind -> [ok, errors]
@@ -209,6 +211,8 @@ class Worker:
                         continue
                     lat = now - t
                     hist[min(int(lat * 1000), HIST_MS)] += 1
+                    due = sent[self.due_base + base + k]
+                    self.hist_due[min(int((now - due) * 1000), HIST_MS)] += 1
                     samples += 1
                     if lat > LATE:
                         late += 1
@@ -266,6 +270,7 @@ class Worker:
         lags = sorted(self.lags) or [0.0]
         return {
             "hist": self.hist,
+            "hist_due": self.hist_due,
             "max": self.max,
             "pairs": self.pairs,
             "unsent": self.unsent,

@@ -29,3 +29,12 @@ def test_bench_smoke_run_counts_every_vote_on_every_client(tmp_path):
     assert r["updates_lost"]["clients_differing_from_db"] == 0
     assert r["http"]["errors"] == 0
     assert r["server"]["db_locked_errors"] == 0
+    # The honest parts: latency from the schedule too (never less than from the send), late sends,
+    # CPU per vote and frame, and what other processes used meanwhile.
+    lat = r["latency_ms"]
+    assert lat["from_schedule_p50"] >= lat["p50"] and lat["from_schedule_p99"] >= lat["p99"]
+    assert 0 <= r["votes"]["late_sends"] <= r["votes"]["scheduled"] == 60
+    assert r["server"]["cpu_ms_per_vote"] > 0 and r["server"]["cpu_us_per_frame"] > 0
+    assert r["server"]["cpu_connect_ms_per_client"] > 0 and r["machine"]["others_cpu_percent"] >= 0
+    for line in ("from the scheduled time", "late sends", "per vote / per frame", "other processes' CPU"):
+        assert line in run.stdout
