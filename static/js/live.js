@@ -101,9 +101,9 @@ function applyItem(msg) {
       if (old) old.replaceWith(tpl.content);
       else if (el.querySelector(".empty")) return false;
       else {
-        // A new item from someone else: marked as new (the list's data-arrived is the label).
+        // A new item from someone else: marked as new (the list's data-arrived-label says how).
         const node = tpl.content.firstElementChild;
-        if (node && el.dataset.arrived) node.dataset.arrived = el.dataset.arrived;
+        if (node && el.dataset.arrivedLabel) node.dataset.arrived = el.dataset.arrivedLabel;
         el.append(tpl.content);
       }
     }
