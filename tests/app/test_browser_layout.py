@@ -125,3 +125,31 @@ def test_projector_modes_fill_the_screen_with_large_text_and_nothing_cut_off(
         shoot(page, f"projector{width}-{which}-{mode}")
         assert_projector_fits(page, width, height, f"{which} {mode} {width}x{height}")
     ctx.close()
+
+
+def test_console_switches_the_projector_to_the_light_theme_live(live_server, new_context):
+    slug, fac_url = live_server.create_event("Bright Room Camp")
+    console = new_context("laptop").new_page()
+    console.goto(fac_url)
+    console.goto(f"{live_server.url}/e/{slug}/facilitate")
+    projector = new_context("projector").new_page()
+    projector.goto(f"{live_server.url}/e/{slug}/projector")
+    expect(projector.locator("body[data-live=on]")).to_have_count(1)
+    assert projector.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+
+    themes = console.get_by_role("group", name="Projector theme")
+    themes.get_by_role("button", name="Light, for bright rooms").click()
+    expect(themes.get_by_role("button", name="Light, for bright rooms")).to_have_attribute("aria-pressed", "true")
+    expect(projector.locator(".theme-light")).to_have_count(1)  # live, no reload
+    assert projector.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    title = projector.locator(".stage-title")
+    assert title.evaluate("el => getComputedStyle(el).color") == "rgb(0, 0, 0)"
+    shoot(projector, "projector1920-light-welcome")
+    for mode in ("pitches", "wall"):
+        console.get_by_role("button", name={"pitches": "Pitches", "wall": "Question wall"}[mode], exact=True).click()
+        expect(projector.locator(f".mode-{mode}.theme-light")).to_have_count(1)
+        shoot(projector, f"projector1920-light-{mode}")
+    themes = console.get_by_role("group", name="Projector theme")
+    themes.get_by_role("button", name="Dark").click()
+    expect(projector.locator(".theme-dark")).to_have_count(1)
+    assert projector.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
