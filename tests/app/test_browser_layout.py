@@ -153,3 +153,30 @@ def test_console_switches_the_projector_to_the_light_theme_live(live_server, new
     themes.get_by_role("button", name="Dark").click()
     expect(projector.locator(".theme-dark")).to_have_count(1)
     assert projector.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+
+
+def test_confirmations_are_in_view_on_a_small_phone(live_server, browser):
+    slug, _ = live_server.create_event("Confirm Camp")
+    ctx = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/e/{slug}/tips")
+    form = page.get_by_role("form", name="Join the board")
+    form.get_by_label("Display name").fill("Anna")
+    form.get_by_role("button", name="Join the board").click()
+    expect(page.get_by_text("Welcome to the board!")).to_be_in_viewport()  # not scrolled away above #my-card
+
+    share = page.get_by_role("form", name="Share a tip")
+    share.get_by_label("Your tip").fill("Bring an HDMI adapter to the workshop room.")
+    share.get_by_role("button", name="Post tip").click()
+    expect(page.locator("#toast")).to_have_text("Your tip is on the board.")
+    expect(page.locator("#toast")).to_be_in_viewport()
+
+    page.goto(f"{live_server.url}/e/{slug}/pitch")
+    page.get_by_label("Title").fill("A pitch whose card lands in view")
+    page.get_by_role("button", name="Send my pitch").click()
+    card = page.get_by_role("article", name="A pitch whose card lands in view")
+    expect(card).to_be_in_viewport()
+    expect(page.locator("#toast")).to_contain_text("is on the list")
+    header = page.locator("header.top").bounding_box()
+    assert card.locator("h3").bounding_box()["y"] >= header["y"] + header["height"]  # not under the tabs
+    ctx.close()
