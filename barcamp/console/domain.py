@@ -77,6 +77,13 @@ def set_projector_mode(event: Event, mode: str) -> None:
 
 
 @transaction
+def set_projector_theme(event: Event, theme: str) -> None:
+    """Choose the projector's look (enums.PROJECTOR_THEMES); it changes live."""
+    event.projector_theme = theme
+    realtime.changed(event.id, "projector")
+
+
+@transaction
 def update_event(event: Event, name: str, hashtag: str, timezone: str) -> None:
     """Rename the event or change its hashtag and time zone."""
     event.name, event.hashtag, event.timezone = name.strip(), hashtag.strip().lstrip("#") or None, timezone

@@ -15,10 +15,12 @@ from barcamp.console.domain import (
     save_room,
     save_slot,
     set_projector_mode,
+    set_projector_theme,
     update_event,
 )
 from barcamp.console.forms import DayForm, EventForm, RoomForm, SlotForm
 from barcamp.core import dates, screens
+from barcamp.core.enums import PROJECTOR_THEMES
 from barcamp.core.extensions import db
 from barcamp.core.identity import event_row_or_404, facilitator_required, grant_facilitator
 from barcamp.core.models import Day, Event, FacilitatorLink, Room, Slot
@@ -175,7 +177,13 @@ def slot_delete(event, slot_id):
 @bp.post("/e/<slug>/facilitate/projector")
 @facilitator_required
 def projector_mode(event):
-    """Switch what the projector shows."""
+    """Switch what the projector shows, or its theme (dark or light)."""
+    if "theme" in request.form:
+        theme = request.form["theme"]
+        if theme not in dict(PROJECTOR_THEMES):
+            abort(400)
+        set_projector_theme(event, theme)
+        return _back(event, "#projector")
     mode = request.form.get("mode", "")
     if mode not in screens.mode_values():
         abort(400)

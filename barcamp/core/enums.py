@@ -9,6 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from config import Config
 
+# The projector's look: dark (today's, for dim rooms) or light (for bright rooms).
+PROJECTOR_THEMES = [("dark", _l("Dark")), ("light", _l("Light, for bright rooms"))]
+
 SLOT_KINDS = [("session", _l("Sessions")), ("break", _l("Break")), ("plenary", _l("Plenary"))]
 
 # Names of the languages in Config.LANGUAGES (the UI's and the sessions' languages).

@@ -37,6 +37,8 @@ class Event(db.Model):
     spotlight_pitch_id: Mapped[int | None] = mapped_column()
     # What the projector shows: welcome, pitches, grid, nownext, wall
     projector_mode: Mapped[str] = mapped_column(String(20), default="welcome")
+    # Its look: dark or light (core.enums.PROJECTOR_THEMES)
+    projector_theme: Mapped[str] = mapped_column(String(10), default="dark", server_default="dark")
     # Question wall
     premoderation: Mapped[bool] = mapped_column(default=False)
     report_threshold: Mapped[int] = mapped_column(default=3)

@@ -201,3 +201,23 @@ def latest_batch(event: Event) -> str | None:
         .order_by(Placement.id.desc())
         .limit(1)
     )
+
+
+def schedule_of(event: Event) -> dict[int, tuple[str, str]]:
+    """Where and when each placed pitch is, for its card: ``{pitch_id: (sort key, "Sat 10:15 · Aula")}``.
+
+    The day is named when the event has several, as in the notices (``plan._moved``); so is the
+    sort key ("2026-12-05 10:15", else "10:15"), which phones keep up to date from those notices.
+    """
+    grid = build_grid(event)
+    several = len(grid.days) > 1
+
+    def key(row: Row) -> str:
+        return f"{row.slot.day.date.isoformat()} " * several + f"{row.slot.starts_at:%H:%M}"
+
+    return {
+        cell.pitch.id: (key(row), f"{grid.when(row)} · {cell.room.name}")
+        for row in grid.rows
+        for cell in row.cells
+        if cell.pitch is not None
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import g, render_template
 from sqlalchemy import select
 
@@ -48,7 +50,10 @@ def home_context(event: Event, attendee: Attendee | None) -> dict:
     mine = set()
     if attendee is not None:
         mine = set(db.session.scalars(select(Pitch.id).where(Pitch.attendee_id == attendee.id)))
-    return {**list_context(event), "voted": voted, "mine": mine, "left": votes_left(event, len(voted))}
+    context = list_context(event)
+    used = Counter(tag.name for pitch in context["pitches"] for tag in pitch.tags)
+    tags = sorted(used, key=lambda name: (-used[name], name))  # the most used first, for the tag filter
+    return {**context, "voted": voted, "mine": mine, "left": votes_left(event, len(voted)), "list_tags": tags}
 
 
 # --- partials and API -------------------------------------------------------

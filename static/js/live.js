@@ -100,7 +100,12 @@ function applyItem(msg) {
       tpl.innerHTML = html.trim();
       if (old) old.replaceWith(tpl.content);
       else if (el.querySelector(".empty")) return false;
-      else el.append(tpl.content);
+      else {
+        // A new item from someone else: marked as new (the list's data-arrived-label says how).
+        const node = tpl.content.firstElementChild;
+        if (node && el.dataset.arrivedLabel) node.dataset.arrived = el.dataset.arrivedLabel;
+        el.append(tpl.content);
+      }
     }
     itemAfter.set(el, asked.get(msg.what) || 0);
     el.dispatchEvent(new CustomEvent("live:updated", { bubbles: true, detail: { what: msg.what } }));
@@ -237,6 +242,13 @@ export function toast(text) {
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { toastBox.hidden = true; }, 5000);
 }
+// The server's confirmation after a form was sent without JS, or a page opened at an anchor
+// (#my-card): it floats where the eye is, not scrolled away above the anchor.
+const flashes = document.querySelector(".flashes");
+if (flashes && location.hash && !flashes.querySelector(".flash-link")) {
+  flashes.classList.add("floating");
+  setTimeout(() => { flashes.hidden = true; }, 8000);
+}
 // A page that navigates after an action leaves its confirmation for the next page to show.
 export function toastAfterLoad(text) { try { sessionStorage.setItem("barcamp-toast", text); } catch (e) { /* private mode */ } }
 try {
@@ -317,6 +329,15 @@ function worker() {
 }
 if (document.readyState === "complete") worker(); else window.addEventListener("load", worker, { once: true });
 if (kept) status(conn && conn.dataset.kept);
+
+// What the sticky header covers (the tabs, maybe two rows of them, and the votes left): anchors
+// and scrollIntoView land below it (app.css: scroll-padding-top).
+const header = document.querySelector("header.top");
+function measureHeader() {
+  const bar = header.querySelector(".bar");
+  document.documentElement.style.setProperty("--sticky", `${header.offsetHeight - (bar ? bar.offsetHeight : 0)}px`);
+}
+if (header) { measureHeader(); window.addEventListener("resize", measureHeader); }
 
 // The projector clock.
 for (const el of document.querySelectorAll("[data-clock]")) {

@@ -10,7 +10,7 @@ function fill(template, values) {
   return Object.entries(values).reduce((text, [k, v]) => text.split(`{${k}}`).join(v ?? ""), template);
 }
 
-function when(m) {
+export function when(m) {
   // Several days: "Sat 10:15" (or the day's own label); one day: just the time.
   if (!m.day) return m.start;
   const weekday = new Intl.DateTimeFormat(lang, { weekday: "short" }).format(new Date(`${m.day}T12:00:00`));

@@ -1,6 +1,7 @@
 // Pitch lists: optimistic "I'd attend" votes, votes left, my own pitches, the
 // beginner filter, tag chips, and the facilitator's spotlight shortcuts.
 import { announce, myVotes, on, queued, samePath, toastAfterLoad } from "./live.js";
+import { when } from "./notices.js";
 
 const section = document.querySelector("[data-my-pitches]");
 const ids = (s) => new Set((s || "").split(",").filter(Boolean).map(Number));
@@ -139,25 +140,86 @@ if (pitchForm) {
   });
 }
 
-// Beginner-friendly filter.
-const filterBtn = document.querySelector("[data-filter-level]");
+// Sort, search and filter the list: on this phone only, again after every live reload.
+const tools = document.querySelector("[data-pitch-tools]");
+const pick = (sel) => (tools ? tools.querySelector(sel) : null);
+const SORTS = {
+  pitched: (a, b) => Number(a.dataset.pitch) - Number(b.dataset.pitch),
+  new: (a, b) => Number(b.dataset.pitch) - Number(a.dataset.pitch),
+  interest: (a, b) => countOf(b) - countOf(a) || SORTS.pitched(a, b),
+  // Placed ones by their time, then the rest as pitched.
+  time: (a, b) => byText(a.dataset.when || "\uffff", b.dataset.when || "\uffff") || SORTS.pitched(a, b),
+};
+const byText = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+function countOf(card) { const c = card.querySelector('[data-tally="votes"]'); return c ? Number(c.textContent) : 0; }
 function applyFilter() {
-  if (!filterBtn) return;
-  const only = filterBtn.getAttribute("aria-pressed") === "true" ? filterBtn.dataset.filterLevel : null;
-  for (const card of document.querySelectorAll("article[data-pitch]")) card.hidden = Boolean(only) && card.dataset.level !== only;
+  if (!tools) return;
+  const q = pick("[data-q]").value.trim().toLowerCase();
+  const tag = pick("[data-tag]").value;
+  const level = pick("[data-level]").value;
+  const onlyMine = pick("[data-mine]").checked;
+  const cards = [...document.querySelectorAll("article[data-pitch]")];
+  let shown = 0;
+  for (const card of cards) {
+    const id = Number(card.dataset.pitch);
+    card.hidden = (q && !card.textContent.toLowerCase().includes(q))
+      || (tag && !card.dataset.tags.split(" ").includes(tag))
+      || (level && card.dataset.level !== level)
+      || (onlyMine && !state.mine.has(id) && !state.voted.has(id));
+    if (!card.hidden) shown += 1;
+  }
+  const sorted = [...cards].sort(SORTS[pick("[data-sort]").value] || SORTS.pitched);
+  if (sorted.some((card, i) => card !== cards[i])) sorted.forEach((card) => card.parentElement.append(card));
+  const line = pick("[data-shown]");
+  line.textContent = shown === cards.length ? "" : line.dataset.template.replace("{n}", shown).replace("{total}", cards.length);
 }
-if (filterBtn) filterBtn.addEventListener("click", () => {
-  filterBtn.setAttribute("aria-pressed", filterBtn.getAttribute("aria-pressed") === "true" ? "false" : "true");
+if (tools) {
+  tools.hidden = false;
+  tools.addEventListener("input", applyFilter);
+  tools.addEventListener("change", applyFilter);
+}
+
+// A pitch placed, moved or taken off the grid: its card's "Sat 10:15 · Aula" follows.
+on("changed", (msg) => {
+  if (msg.what !== "grid" || !Array.isArray(msg.moved)) return;
+  for (const m of msg.moved) {
+    const card = document.querySelector(`article[data-pitch="${m.pitch_id}"]`);
+    const line = card && card.querySelector("[data-when-text]");
+    if (!line) continue;
+    line.textContent = m.room ? `${when(m)} · ${m.room}` : "";
+    line.hidden = !m.room;
+    card.dataset.when = m.room ? `${m.day ? `${m.day} ` : ""}${m.start}` : ""; // as the server's key
+  }
   applyFilter();
 });
 
-// Tag chips on the pitch form.
+// Tag chips on the pitch form: typing in the field shows the used tags that match what is typed
+// after the last comma (the first 8 of them), from behind "More tags" too.
+const picks = document.querySelector("[data-tag-picks]");
+const tagInput = document.querySelector('input[name="tags"]');
+if (picks && tagInput) {
+  tagInput.addEventListener("input", () => {
+    const term = tagInput.value.split(",").pop().trim().toLowerCase();
+    const chips = [...picks.querySelectorAll("[data-add-tag]")];
+    const more = picks.querySelector("details");
+    let n = 0;
+    for (const chip of chips) {
+      chip.hidden = Boolean(term) && (n >= 8 || !chip.dataset.addTag.toLowerCase().includes(term));
+      if (term && !chip.hidden) n += 1;
+    }
+    if (more) more.open = Boolean(term) && [...more.querySelectorAll("[data-add-tag]")].some((c) => !c.hidden);
+  });
+}
 for (const chip of document.querySelectorAll("[data-add-tag]")) {
   chip.addEventListener("click", () => {
     const input = document.querySelector('input[name="tags"]');
     const tags = input.value.split(",").map((t) => t.trim()).filter(Boolean);
+    // What was being typed after the last comma becomes the picked tag.
+    const typed = /,\s*[^,]+$|^[^,]+$/.test(input.value.trimEnd()) ? tags[tags.length - 1] : null;
+    if (typed && chip.dataset.addTag.toLowerCase().includes(typed.toLowerCase()) && typed !== chip.dataset.addTag) tags.pop();
     if (!tags.includes(chip.dataset.addTag)) tags.push(chip.dataset.addTag);
     input.value = tags.join(", ");
+    input.dispatchEvent(new Event("input"));
     input.focus();
   });
 }

@@ -85,7 +85,7 @@ def test_a_phone_that_loaded_once_opens_every_tab_offline_and_resyncs_when_back(
     pages = {
         "Grid": ("/grid", page.get_by_role("heading", name="Programme", level=1)),
         "Questions": ("/questions", page.get_by_role("article", name=DEMO_QUESTION)),
-        "Tips": ("/tips", page.get_by_role("heading", name="Tips exchange")),
+        "Tips": ("/tips", page.get_by_role("heading", name="Tips board")),
         "Guide": ("/guide", page.get_by_role("heading", name="New here? A 30-second guide")),
         "Me": ("/me", page.get_by_role("heading", name="About me")),
         "Pitches": ("", page.get_by_role("heading", name="Session pitches")),

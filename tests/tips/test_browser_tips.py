@@ -1,5 +1,7 @@
 """Real Chromium: a tip from one phone appears on another live, and two people connect and see each other's contact."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,7 +34,8 @@ def test_tip_from_one_phone_appears_on_another_live_with_helpful_count(live_serv
 
     reader = new_context("phone", locale="de-DE").new_page()
     reader.goto(f"{live_server.url}/e/{slug}/tips")
-    expect(reader.get_by_role("heading", name="Tippbörse")).to_be_visible()
+    # The glossary's "Tipps-Wand" once /work/i18n-17.json is merged into the translations.
+    expect(reader.get_by_role("heading", name=re.compile("Tippbörse|Tipps-Wand"))).to_be_visible()
     for page in (author, reader):
         expect(page.locator("body[data-live=on]")).to_have_count(1)
     board = reader.locator("[data-live=tips]")
