@@ -56,7 +56,7 @@ def test_two_offers_the_asker_picks_one_the_helper_is_told_live_and_nothing_link
     expect(fac.get_by_text("Meeting points saved.")).to_be_visible()
 
     asker = person(new_context, base, slug, ASKER)
-    asker.get_by_label("Your question").fill("Wie binde ich Zigbee-Sensoren in Home Assistant ein?")
+    asker.get_by_role("textbox", name="Your question").fill("Wie binde ich Zigbee-Sensoren in Home Assistant ein?")
     asker.get_by_role("button", name="Ask anonymously").click()
     expect(asker.locator("#mine")).to_contain_text("Zigbee-Sensoren")
 
