@@ -27,6 +27,8 @@ def my_help(event) -> list[dict]:
 screens.template_helper(
     help_counts=domain.offer_counts, help_for_asker=domain.for_asker, help_meeting=domain.meeting, my_help=my_help
 )
+screens.template_helper(pitch_suggestions=domain.pitch_suggestions)
+screens.console_section("helping/_console.html", 31)
 
 
 def init_app(app: Flask) -> None:

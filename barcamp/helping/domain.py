@@ -23,6 +23,7 @@ from barcamp.helping.models import HelpOffer
 from barcamp.mixer.domain import points_of
 from barcamp.mixer.enums import token
 from barcamp.questions.models import Question
+from barcamp.questions.reading import vote_counts
 
 NOTE_LENGTH = 140
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -137,3 +138,21 @@ def helping(event: Event, helper: Attendee | None) -> list[dict]:
 def for_asker(event: Event, mine: list[Question]) -> dict:
     """What the asker's own list needs: the offers on their questions, and the meeting points."""
     return {"offers": offers_on(mine), "points": points_of(event.id)}
+
+
+SUGGEST_VOTES, SUGGEST_OFFERS = 3, 2  # "many": from this many "me too" votes, or offers of help
+
+
+def pitch_suggestions(event: Event, limit: int = 5) -> list[dict]:
+    """Questions with many "me too" votes or offers that are no pitch yet: for the facilitators,
+    most wanted first (votes and offers counted together)."""
+    votes, helpers = vote_counts(event.id, visible_only=True), offer_counts(event.id)
+    query = select(Question).where(
+        Question.event_id == event.id, Question.status == "visible", Question.promoted_pitch_id.is_(None)
+    )
+    rows = [
+        {"question": q, "votes": votes.get(q.id, 0), "offers": helpers.get(q.id, 0)}
+        for q in db.session.scalars(query.order_by(Question.id))
+    ]
+    rows = [r for r in rows if r["votes"] >= SUGGEST_VOTES or r["offers"] >= SUGGEST_OFFERS]
+    return sorted(rows, key=lambda r: -(r["votes"] + r["offers"]))[:limit]

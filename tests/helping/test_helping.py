@@ -198,3 +198,23 @@ def test_offers_need_a_visible_question(app, facilitator, make_client):
     fac.post(f"/e/{slug}/questions/{qid}/moderate", data={"decision": "hide"})
     assert offer(helper, slug, qid).status_code == 409
     assert offer_ids(app) == []
+
+
+def test_questions_with_many_offers_or_upvotes_are_suggested_to_facilitators_as_pitches(app, scene, make_client):
+    fac, slug, qid = scene["fac"], scene["slug"], scene["qid"]
+    quiet = ask(scene["asker"], slug, "Welche Steckdosen sind gut?")
+    upvoted = ask(scene["asker"], slug, "Wer teilt sich ein Taxi zum Bahnhof?")
+    for _ in range(3):
+        voter = make_client()
+        voter.get(f"/e/{slug}")
+        assert voter.post(f"/e/{slug}/questions/{upvoted}/vote", data={"on": "1"}).status_code == 302
+    console = fac.get(f"/e/{slug}/facilitate").get_data(as_text=True)
+    section = re.search(r'<section id="question-pitches".*?</section>', console, re.S).group(0)
+    assert re.findall(r'id="suggest-(\d+)"', section) == [str(upvoted), str(qid)]  # 3 votes, then 2 offers
+    assert "0 “me too”, 2 offers of help" in section and str(quiet) not in re.findall(r"suggest-(\d+)", section)
+    # The existing "this deserves a session" turns it into a pitch; then it is no longer suggested
+    r = fac.post(f"/e/{slug}/questions/{qid}/session", headers=JSON)
+    assert r.status_code == 200 and r.get_json()["pitch_id"]
+    console = fac.get(f"/e/{slug}/facilitate").get_data(as_text=True)
+    assert f'id="suggest-{qid}"' not in console and f'id="suggest-{upvoted}"' in console
+    assert 'id="question-pitches"' not in scene["helper"].get(f"/e/{slug}/questions").get_data(as_text=True)
