@@ -218,3 +218,15 @@ def test_questions_with_many_offers_or_upvotes_are_suggested_to_facilitators_as_
     console = fac.get(f"/e/{slug}/facilitate").get_data(as_text=True)
     assert f'id="suggest-{qid}"' not in console and f'id="suggest-{upvoted}"' in console
     assert 'id="question-pitches"' not in scene["helper"].get(f"/e/{slug}/questions").get_data(as_text=True)
+
+
+def test_offers_and_meetings_go_with_their_question_in_the_retention_purge(app, scene):
+    import datetime as dt
+
+    from barcamp.privacy.retention import purge_expired
+
+    first = offer_ids(app)[0]
+    assert pick(scene["asker"], scene["slug"], scene["qid"], first, "Kaffeebar", "12:30").status_code == 302
+    with app.app_context():
+        purge_expired(30, now=dt.datetime.now() + dt.timedelta(days=400))
+    assert offer_ids(app) == []
