@@ -4,6 +4,7 @@ their own tables from their own package (``barcamp.tips.models``), and shared on
 
 from barcamp.core.models import Attendee, Day, Event, FacilitatorLink, Room, Slot, Tag, this_hour, utcnow
 from barcamp.grid.models import Placement
+from barcamp.helping.models import HelpOffer
 from barcamp.mixer.models import BuddyOffer, BuddyPair, BuddyRequest, MeetingPoint, MixMember, MixRound, MixShare
 from barcamp.pitches.models import Pitch, Vote, pitch_tag
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
@@ -18,6 +19,7 @@ __all__ = [
     "Connection",
     "Day",
     "Event",
+    "HelpOffer",
     "FacilitatorLink",
     "MeetingPoint",
     "MixMember",

@@ -88,6 +88,11 @@ ACCESS = {
     "POST questions.moderate": FAC,
     "POST questions.settings": FAC,
     "POST questions.held": FAC,
+    # "I can help with this": anyone offers (the asker is told their own question is theirs: 409);
+    # only the browser holding the question's secret picks a helper
+    "POST helping.offer": ANY,
+    "POST helping.pick": AUTHOR,
+    "GET helping.mine": ANY,
     # tips board
     "GET tips.board": ANY,
     "GET tips.board_json": ANY,

@@ -25,7 +25,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 import barcamp  # noqa: F401  (its features register their projector modes)
 from barcamp.core import screens
 from barcamp.core.extensions import db
-from barcamp.models import Day, Event, FacilitatorLink, Pitch, Placement, Question, Room, Slot, TipCard
+from barcamp.models import Day, Event, FacilitatorLink, HelpOffer, Pitch, Placement, Question, Room, Slot, TipCard
 from tests.support.env import ROOT, fresh_app
 from tests.support.world import ARG, ok, rule_urls
 
@@ -218,6 +218,11 @@ def _camp(app, name: str, days_from_today: int = 0, schedule: bool = True) -> Ca
     questions = camp.ids(Question, Question.event_id == camp.event_id)
     camp.post(att, f"/questions/{questions[0]}/vote", {"on": "1"})
     camp.post(fac, f"/questions/{questions[0]}/moderate", {"decision": "pin"})
+    # an offer of help, and the meeting the asker arranged from it
+    camp.post(fac, "/facilitate/meet/points", {"mixpoints-points": "Kaffeebar"})
+    camp.post(att, f"/questions/{questions[0]}/help", {"note": "Ich kenne das"})
+    (offer,) = camp.ids(HelpOffer, HelpOffer.question_id == questions[0])
+    camp.post(author, f"/questions/{questions[0]}/offers/{offer}/pick", {"point": "Kaffeebar", "at": "12:30"})
     card = {"card-intro": "Ich helfe gern", "card-help_tags": "python", "card-seek_tags": "design"}
     card |= {"card-contact": "ada@example.org", "card-contact_visibility": "request"}
     camp.post(author, "/tips/card", {**card, "card-display_name": "Ada"})

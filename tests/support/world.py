@@ -28,6 +28,7 @@ from barcamp.models import (
     Day,
     Event,
     FacilitatorLink,
+    HelpOffer,
     MixMember,
     Pitch,
     Question,
@@ -198,6 +199,7 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
     ok(att.post(f"/e/{slug}/pitches/{pitch_ids[0]}/vote", data={"on": "1"}), "vote")
     ok(author.post(f"/e/{slug}/pitches/{pitch_ids[0]}/vote", data={"on": "1"}), "author votes")
     ok(att.post(f"/e/{slug}/questions/{question_id}/vote", data={"on": "1"}), "question vote")
+    ok(att.post(f"/e/{slug}/questions/{question_id}/help", data={"note": v("I can help", 140)}), "offer help")
     ok(att.post(f"/e/{slug}/tips/report/tip/{tip_id}"), "report tip")
     # a meet-someone-new round in which the author and the attendee are grouped, and a buddy pairing
     round_form = {"mixround-group_size": "2", "mixround-minutes": "10", "mixround-join_minutes": "2"}
@@ -234,6 +236,7 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
         foreign["tip"] = db.session.scalar(select(Tip.id).where(Tip.card_id == foreign["card"]))
         assert db.session.scalar(select(func.count(Attendee.id)).where(Attendee.event_id == event_id)) == 2
         pair_id = db.session.scalar(select(BuddyPair.id).where(BuddyPair.event_id == event_id))
+        offer_id = db.session.scalar(select(HelpOffer.id).where(HelpOffer.question_id == question_id))
         # the attendee's group-mate in the round: the author
         member_id = db.session.scalar(select(MixMember.id).where(MixMember.attendee_id == author_id))
         db.session.remove()
@@ -246,6 +249,7 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
         "tip_id": tip_id,
         "conn_id": conn_id,
         "pair_id": pair_id,
+        "offer_id": offer_id,
         "member_id": member_id,
         "link_id": link_id,
         "room_id": room_id,
