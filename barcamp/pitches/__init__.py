@@ -21,7 +21,8 @@ __all__ = ["bp", "init_app"]
 screens.page_context("home", partials.home_context)
 screens.offline_page("pitches.new", 10)  # "Pitch a session" works offline: it waits in the outbox
 screens.projector_mode("pitches", _l("Pitches"), "pitches/_projector.html", 10)
-screens.console_section("pitches/_console.html", 10)
+screens.console_section("pitches/_console.html", 10, "pitching")
+screens.console_badge("pitching", console.waiting_count)
 screens.template_helper(
     voting_form=partials.voting_form,
     merge_form=console.merge_form,
