@@ -41,8 +41,10 @@ def render_console(event: Event, status: int = 200, **bound):
         "day_form": DayForm(prefix="day", formdata=None),
         "slot_form": SlotForm(prefix="slot", formdata=None),
     }
-    last = event.days[-1].date if event.days else None
-    forms["template_form"] = DayTemplateForm(prefix="tpl", formdata=None, date=last and last + dt.timedelta(days=1))
+    # The template fills the first day without slots, else a new day after the last one.
+    empty = next((d.date for d in event.days if not d.slots), None)
+    after = event.days[-1].date + dt.timedelta(days=1) if event.days else None
+    forms["template_form"] = DayTemplateForm(prefix="tpl", formdata=None, date=empty or after)
     forms["paste_form"] = RoomsPasteForm(prefix="paste", formdata=None)
     forms["copy_form"] = lambda d: CopyDayForm(prefix=f"copy{d.id}", formdata=None, date=d.date + dt.timedelta(days=1))
     forms.update(bound)
