@@ -5,7 +5,7 @@ their own tables from their own package (``barcamp.tips.models``), and shared on
 from barcamp.core.models import Attendee, Day, Event, FacilitatorLink, Room, Slot, Tag, this_hour, utcnow
 from barcamp.grid.models import Placement
 from barcamp.mixer.models import BuddyOffer, BuddyPair, BuddyRequest, MeetingPoint, MixMember, MixRound, MixShare
-from barcamp.pitches.models import Pitch, Vote, pitch_tag
+from barcamp.pitches.models import Pitch, PitchTimer, Vote, pitch_tag
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
 from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark, card_tag, tip_tag
 
@@ -25,6 +25,7 @@ __all__ = [
     "MixShare",
     "Placement",
     "Pitch",
+    "PitchTimer",
     "Question",
     "QuestionReport",
     "QuestionVote",
