@@ -102,7 +102,7 @@ def timer_json(slug):
 @facilitator_required
 def timer(event):
     """Start, pause or reset the pitch timer, set its length and auto-next."""
-    action = request.form.get("action", "")
+    action = request.form.get("timer", "")
     seconds = request.form.get("seconds", type=int)
     if action not in ACTIONS or (seconds is not None and seconds not in LENGTHS):
         return failed(_("Please choose one of the pitch lengths."), 400, to=url_for("setup.console", slug=event.slug))

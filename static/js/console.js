@@ -62,8 +62,8 @@ async function reloadSetup() {
 
 document.addEventListener("bg:done", async (ev) => {
   const form = ev.target;
-  if (!(form instanceof HTMLFormElement) || !form.matches("[data-setup-form]")) return;
+  if (!(form instanceof HTMLFormElement) || !form.matches("[data-setup-form], [data-timer-form]")) return;
   const { ok, data } = ev.detail.result;
-  if (ok) await reloadSetup();
+  if (ok && form.matches("[data-setup-form]")) await reloadSetup();
   toast(ok ? data.message : data.error);
 });

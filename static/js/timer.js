@@ -35,7 +35,7 @@ function tick() {
   const expire = document.querySelector("[data-timer-expire]");
   if (expire && state.ends_at && state.auto_next && left <= 0 && asked !== state.ends_at) {
     asked = state.ends_at;
-    post(expire.dataset.timerExpire, [["action", "expired"], ["ends", String(state.ends_at)]]).catch(() => {});
+    post(expire.dataset.timerExpire, [["timer", "expired"], ["ends", String(state.ends_at)]]).catch(() => {});
   }
 }
 

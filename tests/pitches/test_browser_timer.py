@@ -38,7 +38,9 @@ def test_timer_counts_the_same_second_everywhere_and_pauses_and_resets(live_serv
     pitches(live_server, phone_http, slug, "Kaffee-Hacks", "Mesh networks")
     fac = new_context("laptop").new_page()
     fac.goto(fac_url)
-    fac.get_by_role("button", name="Pitches").click()  # the projector shows the pitches
+    fac.get_by_role("region", name="Projector shows").get_by_role(
+        "button", name="Pitches", exact=True
+    ).click()  # the projector shows the pitches
     console_tab(fac, "Pitching")
     fac.get_by_role("button", name="Next →").click()
     expect(fac.locator("[data-live=pitchtimer]")).to_contain_text("On screen: Kaffee-Hacks")
@@ -46,6 +48,7 @@ def test_timer_counts_the_same_second_everywhere_and_pauses_and_resets(live_serv
     timer = fac.get_by_role("form", name="Pitch timer")
     timer.get_by_label("Pitch length").select_option("30")
     timer.get_by_role("button", name="Start").click()
+    expect(fac.locator("#toast")).to_have_text("Timer started.")
     early = open_projector(live_server, new_context, slug)
     expect(early.locator(".spot-with-timer [role=timer]")).to_be_visible()
     fac.wait_for_timeout(1500)
@@ -71,7 +74,7 @@ def test_last_ten_seconds_change_colour_and_auto_next_brings_the_next_pitch(live
     pitches(live_server, phone_http, slug, "First pitch", "Second pitch")
     fac = new_context("laptop").new_page()
     fac.goto(fac_url)
-    fac.get_by_role("button", name="Pitches").click()
+    fac.get_by_role("region", name="Projector shows").get_by_role("button", name="Pitches", exact=True).click()
     console_tab(fac, "Pitching")
     fac.get_by_role("button", name="Next →").click()
     projector = open_projector(live_server, new_context, slug)
