@@ -12,8 +12,15 @@ function say(text) { if (statusEl) statusEl.textContent = text || ""; }
 function item(id) { return box.querySelector(`[data-drag][data-pitch="${CSS.escape(String(id))}"]`); }
 
 // --- keyboard path: pick, then place ---------------------------------------------
+// Where a pitch is: "queue" or its cell. A pick ends once its pitch has moved (placed by hand,
+// by drag or by auto-plan), so "Place here" does not linger in every cell.
+function spot(el) {
+  const c = el && el.closest("[data-drop]");
+  return !c ? "" : c.dataset.drop === "queue" ? "queue" : `${c.dataset.slot}-${c.dataset.room}`;
+}
+
 function applyPick() {
-  if (picked && !item(picked.id)) picked = null;
+  if (picked && spot(item(picked.id)) !== picked.spot) picked = null;
   const banner = box.querySelector("[data-pick-banner]");
   if (banner) banner.hidden = true; // the no-JS banner; JS says it in the status line
   box.querySelectorAll("[data-pick]").forEach((b) => {
@@ -32,11 +39,13 @@ function applyPick() {
 function pick(id) {
   if (picked && picked.id === id) { unpick(); return; }
   const el = item(id);
-  picked = { id, title: el ? el.dataset.title : "" };
+  picked = { id, title: el ? el.dataset.title : "", spot: spot(el) };
   applyPick();
   say(box.dataset.pickedText.split("{title}").join(picked.title));
-  const first = box.querySelector("form.gc-place:not([hidden]) button");
-  if (first) first.focus();
+  // Focus goes to the first empty cell: one careless Enter must not swap a session.
+  const places = [...box.querySelectorAll("form.gc-place:not([hidden])")];
+  const empty = places.find((f) => !f.closest("[data-cell]").querySelector("[data-drag]")) || places[0];
+  if (empty) empty.querySelector("button").focus();
 }
 
 function unpick() {

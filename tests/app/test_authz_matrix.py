@@ -52,6 +52,8 @@ ACCESS = {
     "POST setup.day_template": FAC,
     "POST setup.day_copy": FAC,
     "POST setup.rooms_paste": FAC,
+    "GET setup.poster": FAC,
+    "GET setup.tents": FAC,
     "POST setup.projector_mode": FAC,
     "POST setup.invite": FAC,
     "POST setup.rotate": FAC,

@@ -436,3 +436,28 @@ def test_an_action_answered_after_a_live_reload_replaced_its_form_still_reports(
     expect(fac.locator(".gc-queue .gc-chip")).to_have_count(2)
     late.deliver()
     expect(status).to_have_text("Took back 2 sessions.")
+
+
+def test_pick_focuses_an_empty_cell_and_ends_when_auto_plan_places_the_pitch(live_server, live_db, new_context):
+    slug, fac_url = live_server.create_event("Calm Grid Camp")
+    rooms, slots, _pitches = seed(live_db, slug, ROOMS, SLOTS, [("Kubernetes", "Ben", 3), ("Podcasting", "Ines", 1)])
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    live(fac)
+    place_buttons = fac.locator("form.gc-place:visible")
+    fac.get_by_role("button", name="Pick: Kubernetes").click()
+    fac.locator("form.gc-place:visible button").first.click()  # the first cell is now taken
+    first = fac.locator("td[data-cell]").first
+    expect(first.locator(".gc-session")).to_contain_text("Kubernetes", timeout=3000)
+    expect(place_buttons).to_have_count(0)
+
+    fac.get_by_role("button", name="Pick: Podcasting").click()
+    expect(place_buttons).to_have_count(4)
+    # focus lands on an empty cell's "Place here", never on "Swap here" in a taken cell
+    assert fac.evaluate("document.activeElement.textContent").startswith("Place here")
+    assert fac.evaluate("document.activeElement.closest('[data-cell]').querySelector('[data-drag]')") is None
+
+    fac.get_by_role("button", name="Auto-plan unscheduled pitches").click()
+    expect(fac.locator("td[data-cell] .gc-session").filter(has_text="Podcasting")).to_have_count(1, timeout=5000)
+    expect(place_buttons).to_have_count(0)  # the pick ended when auto-plan placed its pitch
+    expect(fac.get_by_role("button", name="Pick: Podcasting")).to_have_attribute("aria-pressed", "false")
