@@ -147,6 +147,8 @@ PARTIALS = {
     "pitches": ANY,
     "spotlight": ANY,
     "pitchqueue": FAC,
+    "pitchtimer": ANY,
+    "consoletabs": FAC,
     "grid": ANY,
     "grid_projector": ANY,
     "grid_nownext": ANY,

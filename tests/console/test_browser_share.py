@@ -70,7 +70,7 @@ def test_join_poster_prints_on_one_a4_page_with_the_hashtag_in_both_languages(li
         expect(poster).to_contain_text("#postercamp")
         expect(poster).to_contain_text(code)
         expect(poster).to_contain_text(f"/e/{slug}")
-        expect(poster.get_by_role("img")).to_be_visible()
+        expect(poster.get_by_role("img", name="QR code to join Poster Camp")).to_be_visible()
         if SHOTS:
             page.set_viewport_size({"width": 1440, "height": 900})
             page.screenshot(path=f"{SHOTS}/poster-{lang}.png", full_page=True)
