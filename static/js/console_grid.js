@@ -40,12 +40,13 @@ function pick(id) {
   if (picked && picked.id === id) { unpick(); return; }
   const el = item(id);
   picked = { id, title: el ? el.dataset.title : "", spot: spot(el) };
+  box.querySelectorAll("details.gc-menu[open]").forEach((d) => { d.open = false; });
   applyPick();
   say(box.dataset.pickedText.split("{title}").join(picked.title));
   // Focus goes to the first empty cell: one careless Enter must not swap a session.
   const places = [...box.querySelectorAll("form.gc-place:not([hidden])")];
   const empty = places.find((f) => !f.closest("[data-cell]").querySelector("[data-drag]")) || places[0];
-  if (empty) empty.querySelector("button").focus();
+  if (empty) { current = empty.closest("[data-cell]").dataset.cell; rove(); empty.querySelector("button").focus(); }
 }
 
 function unpick() {
@@ -90,7 +91,7 @@ async function drop(d, target) {
 function setupDrag() {
   box.addEventListener("pointerdown", (ev) => {
     const el = ev.target.closest("[data-drag]");
-    if (!el || ev.button !== 0 || ev.target.closest("button, a, input, select, textarea")) return;
+    if (!el || ev.button !== 0 || ev.target.closest("button, summary, a, input, select, textarea")) return;
     drag = { item: el, id: el.dataset.pitch, x: ev.clientX, y: ev.clientY, pointerId: ev.pointerId, started: false };
   });
   document.addEventListener("pointermove", (ev) => {
@@ -128,6 +129,40 @@ function setupDrag() {
   document.addEventListener("pointercancel", () => { if (drag) { endDrag(drag); drag = null; } });
 }
 
+// --- the grid as an ARIA grid: one Tab stop, arrow keys move between cells ---------
+let current = null; // the cell (data-cell) that holds the grid's one Tab stop
+const CONTROLS = "button, summary, a, select, input:not([type=hidden])";
+
+function rove() {
+  const table = box.querySelector(".gc-table");
+  const cells = [...box.querySelectorAll("td[data-cell]")];
+  if (!table || !cells.length) return;
+  table.setAttribute("role", "grid");
+  const here = cells.find((c) => c.dataset.cell === current) || cells[0];
+  current = here.dataset.cell;
+  for (const c of cells) {
+    c.tabIndex = c === here ? 0 : -1;
+    for (const el of c.querySelectorAll(CONTROLS)) el.tabIndex = c === here ? 0 : -1;
+  }
+}
+
+function moveFocus(ev) {
+  const cell = ev.target.closest("td[data-cell]");
+  const keys = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+  if (!cell || !(ev.key in keys || ev.key === "Home" || ev.key === "End") || ev.target.matches("select, input")) return;
+  const rows = [...box.querySelectorAll("tr")].map((tr) => [...tr.querySelectorAll("td[data-cell]")]).filter((r) => r.length);
+  const r = rows.findIndex((row) => row.includes(cell));
+  const c = rows[r].indexOf(cell);
+  let [nr, nc] = ev.key === "Home" ? [r, 0] : ev.key === "End" ? [r, rows[r].length - 1] : [r + keys[ev.key][0], c + keys[ev.key][1]];
+  nr = Math.max(0, Math.min(rows.length - 1, nr));
+  nc = Math.max(0, Math.min(rows[nr].length - 1, nc));
+  ev.preventDefault();
+  const next = rows[nr][nc];
+  current = next.dataset.cell;
+  rove();
+  next.focus();
+}
+
 // --- wiring ------------------------------------------------------------------------
 function restoreFocus() {
   if (!lastFocus || (document.activeElement && document.activeElement !== document.body)) return;
@@ -143,7 +178,9 @@ if (box) {
   const initial = box.querySelector('[data-pick][aria-pressed="true"]');
   if (initial) picked = { id: initial.value, title: item(initial.value)?.dataset.title || "" };
   applyPick();
+  rove();
   setupDrag();
+  box.addEventListener("keydown", moveFocus);
 
   box.addEventListener("click", (ev) => {
     const b = ev.target.closest("[data-pick]");
@@ -155,6 +192,7 @@ if (box) {
   box.addEventListener("focusin", (ev) => {
     const cell = ev.target.closest("[data-cell]");
     lastFocus = { cell: cell ? cell.dataset.cell : null, text: ev.target.textContent };
+    if (cell && cell.dataset.cell !== current) { current = cell.dataset.cell; rove(); }
   });
   box.addEventListener("submit", (ev) => {
     if (!ev.target.matches("form.gc-place")) return;
@@ -169,7 +207,7 @@ if (box) {
     if (result.ok) refresh("grid", 0, "fresh=1");
   });
   box.addEventListener("bg:queued", () => say(document.getElementById("conn")?.textContent || ""));
-  box.addEventListener("live:updated", () => { applyPick(); restoreFocus(); });
+  box.addEventListener("live:updated", () => { applyPick(); rove(); restoreFocus(); });
   // Interest counts and the warnings follow the votes (which announce no change: ask for a fresh render).
   on("tally", (msg) => { if (msg.kind === "votes") refresh("grid", 1500, "fresh=1"); });
 }

@@ -80,6 +80,10 @@ def test_setup_of_two_days_four_slots_five_rooms_takes_three_submits(live_server
     expect(page.locator("form[aria-label^='Room ']")).to_have_count(5)
     # the generated slots stay editable one by one
     expect(days.nth(1).locator("form[aria-label^='Slot ']")).to_have_count(4)
+    if SHOTS:
+        days.nth(1).locator("summary").click()
+        page.locator("#rooms").screenshot(path=f"{SHOTS}/setup-rooms.png")
+        page.locator("#days").screenshot(path=f"{SHOTS}/setup-days.png")
 
 
 def test_setup_days_read_in_the_readers_language(live_server, new_context):

@@ -460,4 +460,45 @@ def test_pick_focuses_an_empty_cell_and_ends_when_auto_plan_places_the_pitch(liv
     fac.get_by_role("button", name="Auto-plan unscheduled pitches").click()
     expect(fac.locator("td[data-cell] .gc-session").filter(has_text="Podcasting")).to_have_count(1, timeout=5000)
     expect(place_buttons).to_have_count(0)  # the pick ended when auto-plan placed its pitch
-    expect(fac.get_by_role("button", name="Pick: Podcasting")).to_have_attribute("aria-pressed", "false")
+    expect(fac.locator('[data-pick][aria-pressed="true"]')).to_have_count(0)
+
+
+def test_grid_is_one_tab_stop_with_arrow_keys_between_cells_and_one_menu_per_cell(live_server, live_db, new_context):
+    slug, fac_url = live_server.create_event("Arrow Grid Camp")
+    many = tuple((f"{h:02d}:00", f"{h:02d}:45", "session") for h in range(9, 17))
+    rooms, slots, _pitches = seed(
+        live_db, slug, ROOMS + (("Lab", 20, ""), ("Café", 30, "")), many, [("Kubernetes", "Ben", 3)]
+    )
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    live(fac)
+    grid = fac.get_by_role("grid")
+    expect(grid).to_have_count(1)
+    # one Tab stop per grid, not every cell's buttons: tab from the queue's Pick into the grid and out
+    fac.get_by_role("button", name="Pick: Kubernetes").focus()
+    fac.keyboard.press("Escape")
+    stops, inside = 0, True
+    fac.keyboard.press("Tab")
+    while inside and stops < 50:
+        inside = fac.evaluate("!!document.activeElement.closest('.gc-table')")
+        stops += inside
+        fac.keyboard.press("Tab")
+    print(f"\nTab stops inside a 4 x 8 grid: {stops}")
+    assert 1 <= stops <= 3
+
+    first = fac.locator("td[data-cell]").first
+    first.focus()
+    fac.keyboard.press("ArrowRight")
+    assert fac.evaluate("document.activeElement.dataset.cell") == f"{slots[0]}-{rooms['Werkstatt']}"
+    fac.keyboard.press("ArrowDown")
+    assert fac.evaluate("document.activeElement.dataset.cell") == f"{slots[1]}-{rooms['Werkstatt']}"
+    fac.keyboard.press("End")
+    fac.keyboard.press("ArrowDown")
+    assert fac.evaluate("document.activeElement.dataset.cell") == f"{slots[2]}-{rooms['Lab']}"
+
+    # the cell's actions sit in one compact menu
+    cell = fac.locator(f'td[data-cell="{slots[2]}-{rooms["Lab"]}"]')
+    expect(cell.get_by_role("button", name=re.compile("^Lock"))).to_be_hidden()
+    cell.locator("summary").click()
+    cell.get_by_role("button", name=re.compile("^Lock")).click()
+    expect(cell.locator(".gc-badge")).to_have_text("Locked", timeout=3000)

@@ -2,6 +2,7 @@
 the projector counts down beside the spotlight, a projector that joins late shows the same second,
 the last 10 s change colour, and with auto-next the next pitch comes up when time is out."""
 
+import os
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from tests.support.browser import console_tab
 
 pytestmark = pytest.mark.browser
 
+SHOTS = os.environ.get("CONSOLE_SHOTS")  # a folder: save screenshots of the timer there
 FIELDS = {"level": "everyone", "format": "talk", "language": "en"}
 
 
@@ -58,6 +60,12 @@ def test_timer_counts_the_same_second_everywhere_and_pauses_and_resets(live_serv
     shown = [seconds_shown(p) for p in (fac, early, late)]
     assert max(shown) - min(shown) <= 1, shown  # within one tick of 200 ms around a second's edge
     assert 24 <= shown[0] <= 29, shown
+    if SHOTS:
+        early.screenshot(path=f"{SHOTS}/projector-timer-1920.png")
+        early.set_viewport_size({"width": 1280, "height": 720})
+        early.screenshot(path=f"{SHOTS}/projector-timer-1280.png")
+        fac.set_viewport_size({"width": 1440, "height": 900})
+        fac.screenshot(path=f"{SHOTS}/console-timer-1440.png")
 
     timer.get_by_role("button", name="Pause").click()
     expect(late.locator("[data-timer][data-state=paused]")).to_have_count(1, timeout=5000)
