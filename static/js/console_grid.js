@@ -168,9 +168,10 @@ function restoreFocus() {
   if (!lastFocus || (document.activeElement && document.activeElement !== document.body)) return;
   const cell = lastFocus.cell && box.querySelector(`[data-cell="${CSS.escape(lastFocus.cell)}"]`);
   const scope = cell || box;
-  const buttons = [...scope.querySelectorAll("button")].filter((b) => !b.closest("[hidden]"));
+  // Buttons on show (not hidden, not in a closed menu), then the cell's menu, then the cell itself.
+  const buttons = [...scope.querySelectorAll("button, summary")].filter((b) => !b.closest("[hidden], details:not([open]) > div"));
   const same = buttons.find((b) => b.textContent === lastFocus.text);
-  const target = same || buttons[0];
+  const target = same || buttons[0] || cell;
   if (target) target.focus();
 }
 
