@@ -495,6 +495,8 @@ def test_grid_is_one_tab_stop_with_arrow_keys_between_cells_and_one_menu_per_cel
     fac.keyboard.press("End")
     fac.keyboard.press("ArrowDown")
     assert fac.evaluate("document.activeElement.dataset.cell") == f"{slots[2]}-{rooms['Lab']}"
+    # the arrows stay in the grid: the console's spotlight keys (← →) do not fire meanwhile
+    assert "Nothing on screen yet" in fac.locator("[data-live=pitchtimer]").text_content()
 
     # the cell's actions sit in one compact menu
     cell = fac.locator(f'td[data-cell="{slots[2]}-{rooms["Lab"]}"]')
