@@ -4,6 +4,7 @@ keyboard; the projector and phones follow live; the phone, projector and print l
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import time
 
@@ -502,5 +503,9 @@ def test_grid_is_one_tab_stop_with_arrow_keys_between_cells_and_one_menu_per_cel
     cell = fac.locator(f'td[data-cell="{slots[2]}-{rooms["Lab"]}"]')
     expect(cell.get_by_role("button", name=re.compile("^Lock"))).to_be_hidden()
     cell.locator("summary").click()
+    if os.environ.get("CONSOLE_SHOTS"):
+        fac.set_viewport_size({"width": 1024, "height": 768})
+        cell.scroll_into_view_if_needed()
+        fac.screenshot(path=f"{os.environ['CONSOLE_SHOTS']}/grid-menu-1024.png")
     cell.get_by_role("button", name=re.compile("^Lock")).click()
     expect(cell.locator(".gc-badge")).to_have_text("Locked", timeout=3000)
