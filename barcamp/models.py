@@ -6,7 +6,7 @@ from barcamp.core.models import Attendee, Day, Event, FacilitatorLink, Room, Slo
 from barcamp.grid.models import Placement
 from barcamp.helping.models import HelpOffer
 from barcamp.mixer.models import BuddyOffer, BuddyPair, BuddyRequest, MeetingPoint, MixMember, MixRound, MixShare
-from barcamp.pitches.models import Pitch, Vote, pitch_tag
+from barcamp.pitches.models import Pitch, PitchTimer, Vote, pitch_tag
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
 from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark, card_tag, tip_tag
 
@@ -27,6 +27,7 @@ __all__ = [
     "MixShare",
     "Placement",
     "Pitch",
+    "PitchTimer",
     "Question",
     "QuestionReport",
     "QuestionVote",

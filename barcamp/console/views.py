@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,13 +20,15 @@ from barcamp.console.domain import (
     set_projector_theme,
     update_event,
 )
-from barcamp.console.forms import DayForm, EventForm, RoomForm, SlotForm
+from barcamp.console.forms import CopyDayForm, DayForm, DayTemplateForm, EventForm, RoomForm, RoomsPasteForm, SlotForm
 from barcamp.core import dates, screens
 from barcamp.core.enums import PROJECTOR_THEMES
+from barcamp.core.errors import wants_json
 from barcamp.core.extensions import db
 from barcamp.core.identity import event_row_or_404, facilitator_required, grant_facilitator
 from barcamp.core.models import Day, Event, FacilitatorLink, Room, Slot
 from barcamp.core.partials import partial
+from barcamp.core.replies import done
 from barcamp.events.domain import first_timer_count, new_facilitator_link, rotate_facilitator_link
 
 bp = Blueprint("setup", __name__)
@@ -39,6 +43,12 @@ def render_console(event: Event, status: int = 200, **bound):
         "day_form": DayForm(prefix="day", formdata=None),
         "slot_form": SlotForm(prefix="slot", formdata=None),
     }
+    # The template fills the first day without slots, else a new day after the last one.
+    empty = next((d.date for d in event.days if not d.slots), None)
+    after = event.days[-1].date + dt.timedelta(days=1) if event.days else None
+    forms["template_form"] = DayTemplateForm(prefix="tpl", formdata=None, date=empty or after)
+    forms["paste_form"] = RoomsPasteForm(prefix="paste", formdata=None)
+    forms["copy_form"] = lambda d: CopyDayForm(prefix=f"copy{d.id}", formdata=None, date=d.date + dt.timedelta(days=1))
     forms.update(bound)
     day_choices = [(d.id, f"{dates.day_name(d)}, {dates.long_date(d.date)}") for d in event.days]
 
@@ -77,16 +87,35 @@ def _back(event, anchor=""):
     return redirect(url_for("setup.console", slug=event.slug) + anchor)
 
 
+def console_url(event, anchor: str = "") -> str:
+    return url_for("setup.console", slug=event.slug) + anchor
+
+
+def saved(event, message, anchor: str):
+    """A set-up form worked: JSON for the in-place save, else the console again at ``anchor``."""
+    return done(console_url(event, anchor), message)
+
+
+def first_error(form) -> str:
+    return str(next(e for errors in form.errors.values() for e in errors))
+
+
+def refused(event, form, **bound):
+    """A set-up form was refused: its first error as JSON, else the console with the form's errors."""
+    if wants_json():
+        return {"error": first_error(form)}, 400
+    return render_console(event, 400, **bound)
+
+
 @bp.post("/e/<slug>/facilitate/event")
 @facilitator_required
 def edit_event(event):
     """Rename the event, change hashtag or time zone."""
     form = EventForm(prefix="event")
     if not form.validate():
-        return render_console(event, 400, event_form=form)
+        return refused(event, form, event_form=form)
     update_event(event, form.name.data, form.hashtag.data or "", form.timezone.data)
-    flash(_("Event saved."), "success")
-    return _back(event)
+    return saved(event, _("Event saved."), "#event")
 
 
 @bp.post("/e/<slug>/facilitate/rooms", defaults={"room_id": None})
@@ -97,10 +126,9 @@ def room(event, room_id):
     existing = event_row_or_404(Room, event, room_id) if room_id else None
     form = RoomForm(prefix=f"room{room_id or ''}")
     if not form.validate():
-        return render_console(event, 400, room_form=form, failed=("room", room_id))
+        return refused(event, form, room_form=form, failed=("room", room_id))
     save_room(event, existing, form.name.data, form.capacity.data, form.location.data or "")
-    flash(_("Room saved."), "success")
-    return _back(event, "#rooms")
+    return saved(event, _("Room saved."), "#rooms")
 
 
 @bp.post("/e/<slug>/facilitate/rooms/<int:room_id>/delete")
@@ -108,8 +136,7 @@ def room(event, room_id):
 def room_delete(event, room_id):
     """Delete a room."""
     delete_room(event, event_row_or_404(Room, event, room_id))
-    flash(_("Room deleted."), "success")
-    return _back(event, "#rooms")
+    return saved(event, _("Room deleted."), "#rooms")
 
 
 @bp.post("/e/<slug>/facilitate/days", defaults={"day_id": None})
@@ -124,10 +151,9 @@ def day(event, day_id):
         if clash:
             form.date.errors.append(_("This event already has that day."))
     if form.errors:
-        return render_console(event, 400, day_form=form, failed=("day", day_id))
+        return refused(event, form, day_form=form, failed=("day", day_id))
     save_day(event, existing, form.date.data, form.label.data or "")
-    flash(_("Day saved."), "success")
-    return _back(event, "#days")
+    return saved(event, _("Day saved."), "#days")
 
 
 @bp.post("/e/<slug>/facilitate/days/<int:day_id>/delete")
@@ -135,8 +161,7 @@ def day(event, day_id):
 def day_delete(event, day_id):
     """Delete a day."""
     delete_day(event, event_row_or_404(Day, event, day_id))
-    flash(_("Day deleted."), "success")
-    return _back(event, "#days")
+    return saved(event, _("Day deleted."), "#days")
 
 
 @bp.post("/e/<slug>/facilitate/slots", defaults={"slot_id": None})
@@ -159,10 +184,9 @@ def slot(event, slot_id):
                 )
             )
     if form.errors:
-        return render_console(event, 400, slot_form=form, failed=("slot", slot_id))
+        return refused(event, form, slot_form=form, failed=("slot", slot_id))
     save_slot(event, existing, day, form.starts_at.data, form.ends_at.data, form.kind.data, form.label.data or "")
-    flash(_("Time slot saved."), "success")
-    return _back(event, "#slots")
+    return saved(event, _("Time slot saved."), "#slots")
 
 
 @bp.post("/e/<slug>/facilitate/slots/<int:slot_id>/delete")
@@ -170,8 +194,7 @@ def slot(event, slot_id):
 def slot_delete(event, slot_id):
     """Delete a time slot."""
     delete_slot(event, event_row_or_404(Slot, event, slot_id))
-    flash(_("Time slot deleted."), "success")
-    return _back(event, "#slots")
+    return saved(event, _("Time slot deleted."), "#slots")
 
 
 @bp.post("/e/<slug>/facilitate/projector")
@@ -213,6 +236,12 @@ def rotate(event, link_id):
     flash(_("The old link no longer works. The new link (shown once):"), "success")
     flash(url_for("events.facilitator_link", slug=event.slug, key=key, _external=True), "link")
     return _back(event, "#links")
+
+
+@partial("consoletabs", facilitators=True)
+def tabs_partial(event: Event) -> str:
+    """The console's tabs with their badges (questions waiting, reports, pitches waiting)."""
+    return render_template("setup/_tabs.html", event=event)
 
 
 @partial("rooms")

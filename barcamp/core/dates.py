@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date
+from babel.dates import format_time
+from flask_babel import format_date, get_locale
 
 
 def day_name(day) -> str:
@@ -26,6 +27,11 @@ def long_date(value: dt.date) -> str:
     return format_date(value, "long")
 
 
+def clock(value: dt.time) -> str:
+    """A time of day as the reader writes it ("9:00 AM" / "09:00")."""
+    return format_time(value, "short", locale=get_locale())
+
+
 def init_app(app) -> None:
     """Make the names available to templates as filters."""
-    app.jinja_env.filters.update(day_name=day_name, day_short=day_short, long_date=long_date)
+    app.jinja_env.filters.update(day_name=day_name, day_short=day_short, long_date=long_date, clock=clock)

@@ -23,6 +23,8 @@ class Entry:
 
 
 _sections: dict[str, Entry] = {}
+_groups: dict[str, Entry] = {}
+_badges: dict[str, list[Callable]] = {}
 _modes: dict[str, Entry] = {}
 _tabs: dict[str, Entry] = {}
 _banners: dict[str, Entry] = {}
@@ -32,9 +34,29 @@ _page_context: dict[str, Callable] = {}
 _offline: dict[tuple, int] = {}
 
 
-def console_section(template: str, order: int) -> None:
-    """A part of the facilitator console, included in ``order``."""
-    _sections[template] = Entry(order, template)
+def console_section(template: str, order: int, group: str = "setup") -> None:
+    """A part of the facilitator console, included in ``order`` under the console's tab ``group``."""
+    _sections[template] = Entry(order, template, value=group)
+
+
+def console_group(key: str, label, order: int) -> None:
+    """A tab of the facilitator console (Plan, Pitching, …) that sections join by ``key``."""
+    _groups[key] = Entry(order, key, label)
+
+
+def console_badge(group: str, count: Callable) -> None:
+    """What needs attention under a console tab: ``count(event) -> int`` (e.g. questions waiting)."""
+    _badges.setdefault(group, []).append(count)
+
+
+def console_tabs(event) -> list[dict]:
+    """The console's tabs in order: key, label, the sections' templates and the badge count."""
+    tabs = []
+    for group in sorted(_groups.values(), key=lambda e: e.order):
+        sections = [e.key for e in sorted(_sections.values(), key=lambda e: e.order) if e.value == group.key]
+        badge = sum(count(event) for count in _badges.get(group.key, []))
+        tabs.append({"key": group.key, "label": group.label, "sections": sections, "badge": badge})
+    return tabs
 
 
 def projector_mode(value: str, label, template: str, order: int) -> None:
@@ -108,7 +130,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def screens():
         return {
-            "console_sections": lambda: [e.key for e in sorted(_sections.values(), key=lambda e: e.order)],
+            "console_tabs": console_tabs,
             "projector_modes": projector_modes,
             "projector_template": projector_template,
             "attendee_banners": lambda: [e.key for e in sorted(_banners.values(), key=lambda e: e.order)],

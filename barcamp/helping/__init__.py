@@ -28,7 +28,7 @@ screens.template_helper(
     help_counts=domain.offer_counts, help_for_asker=domain.for_asker, help_meeting=domain.meeting, my_help=my_help
 )
 screens.template_helper(pitch_suggestions=domain.pitch_suggestions)
-screens.console_section("helping/_console.html", 31)
+screens.console_section("helping/_console.html", 31, "questions")
 
 
 def init_app(app: Flask) -> None:

@@ -32,7 +32,7 @@ def console_forms(event) -> dict:
 # Its place on the shared screens (registered on import, like ``@partial``).
 screens.attendee_tab("mixer.page", _l("Meet"), 35)
 screens.attendee_banner("mixer/_banner_slot.html", 10)
-screens.console_section("mixer/_console.html", 45)
+screens.console_section("mixer/_console.html", 45, "plan")
 screens.projector_mode("mixer", _l("Meet someone new"), "mixer/_projector.html", 60)
 screens.template_helper(mixer_forms=console_forms, mix_left=seconds_until)
 

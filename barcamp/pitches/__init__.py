@@ -12,7 +12,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
-from barcamp.pitches import console, enums, partials, views, votes
+from barcamp.pitches import console, enums, partials, timer, views, votes
 
 bp = views.bp
 __all__ = ["bp", "init_app"]
@@ -21,12 +21,14 @@ __all__ = ["bp", "init_app"]
 screens.page_context("home", partials.home_context)
 screens.offline_page("pitches.new", 10)  # "Pitch a session" works offline: it waits in the outbox
 screens.projector_mode("pitches", _l("Pitches"), "pitches/_projector.html", 10)
-screens.console_section("pitches/_console.html", 10)
+screens.console_section("pitches/_console.html", 10, "pitching")
+screens.console_badge("pitching", console.waiting_count)
 screens.template_helper(
     voting_form=partials.voting_form,
     merge_form=console.merge_form,
     votes_left_for=partials.votes_left_for,
     my_vote_ids=partials.my_vote_ids,
+    pitch_timer=timer.timer_context,
 )
 
 

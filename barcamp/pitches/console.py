@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import SelectField
 
 from barcamp.core import realtime
@@ -22,7 +22,7 @@ from barcamp.core.identity import event_row_or_404, facilitator_required
 from barcamp.core.models import Event
 from barcamp.core.partials import partial
 from barcamp.pitches.domain import queue, set_status
-from barcamp.pitches.enums import ACTIVE, MAX_TAGS
+from barcamp.pitches.enums import ACTIVE, MAX_TAGS, PENDING
 from barcamp.pitches.models import Pitch, Vote
 from barcamp.pitches.partials import list_context
 from barcamp.pitches.views import bp
@@ -162,6 +162,11 @@ def spotlight(event):
     if wants_json():
         return {"ok": True, "pitch_id": pitch.id if pitch else None}
     return redirect(url_for("setup.console", slug=event.slug) + "#spotlight")
+
+
+def waiting_count(event: Event) -> int:
+    """Pitches held for a facilitator's approval (the console's badge)."""
+    return db.session.scalar(select(func.count(Pitch.id)).where(Pitch.event_id == event.id, Pitch.status == PENDING))
 
 
 # --- partials ---------------------------------------------------------------

@@ -47,3 +47,15 @@ class Vote(db.Model):
     pitch_id: Mapped[int] = mapped_column(ForeignKey("pitch.id", ondelete="CASCADE"), index=True)
     attendee_id: Mapped[int] = mapped_column(ForeignKey("attendee.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PitchTimer(db.Model):
+    """The event's pitch timer: its length, and when it runs out (running) or what is left (paused).
+    Every screen counts down from ``ends_at``, the server's time, so they all show the same second."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    seconds: Mapped[int] = mapped_column(default=45)
+    ends_at: Mapped[dt.datetime | None] = mapped_column()
+    left_ms: Mapped[int | None] = mapped_column()  # paused with this much left; None: the full length
+    auto_next: Mapped[bool] = mapped_column(default=False)

@@ -23,7 +23,7 @@ bp = views.bp
 __all__ = ["bp", "init_app"]
 
 # Its place on the shared screens (registered on import, like ``@partial``).
-screens.console_section("privacy/_console.html", 90)
+screens.console_section("privacy/_console.html", 90, "privacy")
 screens.template_helper(privacy_delete_form=views.delete_form, privacy_purge_on=views.purge_on)
 
 

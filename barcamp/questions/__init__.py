@@ -21,7 +21,8 @@ __all__ = ["bp", "init_app"]
 screens.attendee_tab("questions.wall", _l("Questions"), 20)
 screens.offline_page("questions.wall", 30)
 screens.projector_mode("wall", _l("Question wall"), "questions/_projector.html", 40)
-screens.console_section("questions/_console.html", 30)
+screens.console_section("questions/_console.html", 30, "questions")
+screens.console_badge("questions", reading.attention_count)
 screens.template_helper(question_settings_form=forms.settings_form, question_summary=reading.moderation_summary)
 
 

@@ -137,3 +137,9 @@ def public_questions(event: Event) -> list[dict]:
         }
         for q, title in rows
     ]
+
+
+def attention_count(event: Event) -> int:
+    """Questions waiting for approval plus reported ones to review (the console's badge)."""
+    summary = moderation_summary(event)
+    return summary["pending"] + summary["review"]

@@ -20,7 +20,8 @@ __all__ = ["bp", "init_app", "moderation", "people"]
 # Its place on the shared screens (registered on import, like ``@partial``).
 screens.attendee_tab("tips.board", _l("Tips"), 30)
 screens.offline_page("tips.board", 40)
-screens.console_section("tips/_console.html", 40)
+screens.console_section("tips/_console.html", 40, "board")
+screens.console_badge("board", reading.open_reports)
 screens.template_helper(tips_summary=reading.summary)
 
 

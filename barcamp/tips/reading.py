@@ -168,3 +168,8 @@ def report_counts(event: Event) -> dict[tuple[str, int], int]:
         .group_by(BoardReport.target, BoardReport.target_id)
     )
     return {(target, tid): n for target, tid, n in rows}
+
+
+def open_reports(event: Event) -> int:
+    """Open reports on the board (the console's badge)."""
+    return summary(event)["reports"]

@@ -12,8 +12,15 @@ function say(text) { if (statusEl) statusEl.textContent = text || ""; }
 function item(id) { return box.querySelector(`[data-drag][data-pitch="${CSS.escape(String(id))}"]`); }
 
 // --- keyboard path: pick, then place ---------------------------------------------
+// Where a pitch is: "queue" or its cell. A pick ends once its pitch has moved (placed by hand,
+// by drag or by auto-plan), so "Place here" does not linger in every cell.
+function spot(el) {
+  const c = el && el.closest("[data-drop]");
+  return !c ? "" : c.dataset.drop === "queue" ? "queue" : `${c.dataset.slot}-${c.dataset.room}`;
+}
+
 function applyPick() {
-  if (picked && !item(picked.id)) picked = null;
+  if (picked && spot(item(picked.id)) !== picked.spot) picked = null;
   const banner = box.querySelector("[data-pick-banner]");
   if (banner) banner.hidden = true; // the no-JS banner; JS says it in the status line
   box.querySelectorAll("[data-pick]").forEach((b) => {
@@ -32,11 +39,14 @@ function applyPick() {
 function pick(id) {
   if (picked && picked.id === id) { unpick(); return; }
   const el = item(id);
-  picked = { id, title: el ? el.dataset.title : "" };
+  picked = { id, title: el ? el.dataset.title : "", spot: spot(el) };
+  box.querySelectorAll("details.gc-menu[open]").forEach((d) => { d.open = false; });
   applyPick();
   say(box.dataset.pickedText.split("{title}").join(picked.title));
-  const first = box.querySelector("form.gc-place:not([hidden]) button");
-  if (first) first.focus();
+  // Focus goes to the first empty cell: one careless Enter must not swap a session.
+  const places = [...box.querySelectorAll("form.gc-place:not([hidden])")];
+  const empty = places.find((f) => !f.closest("[data-cell]").querySelector("[data-drag]")) || places[0];
+  if (empty) { current = empty.closest("[data-cell]").dataset.cell; rove(); empty.querySelector("button").focus(); }
 }
 
 function unpick() {
@@ -81,7 +91,7 @@ async function drop(d, target) {
 function setupDrag() {
   box.addEventListener("pointerdown", (ev) => {
     const el = ev.target.closest("[data-drag]");
-    if (!el || ev.button !== 0 || ev.target.closest("button, a, input, select, textarea")) return;
+    if (!el || ev.button !== 0 || ev.target.closest("button, summary, a, input, select, textarea")) return;
     drag = { item: el, id: el.dataset.pitch, x: ev.clientX, y: ev.clientY, pointerId: ev.pointerId, started: false };
   });
   document.addEventListener("pointermove", (ev) => {
@@ -119,14 +129,49 @@ function setupDrag() {
   document.addEventListener("pointercancel", () => { if (drag) { endDrag(drag); drag = null; } });
 }
 
+// --- the grid as an ARIA grid: one Tab stop, arrow keys move between cells ---------
+let current = null; // the cell (data-cell) that holds the grid's one Tab stop
+const CONTROLS = "button, summary, a, select, input:not([type=hidden])";
+
+function rove() {
+  const table = box.querySelector(".gc-table");
+  const cells = [...box.querySelectorAll("td[data-cell]")];
+  if (!table || !cells.length) return;
+  table.setAttribute("role", "grid");
+  const here = cells.find((c) => c.dataset.cell === current) || cells[0];
+  current = here.dataset.cell;
+  for (const c of cells) {
+    c.tabIndex = c === here ? 0 : -1;
+    for (const el of c.querySelectorAll(CONTROLS)) el.tabIndex = c === here ? 0 : -1;
+  }
+}
+
+function moveFocus(ev) {
+  const cell = ev.target.closest("td[data-cell]");
+  const keys = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+  if (!cell || !(ev.key in keys || ev.key === "Home" || ev.key === "End") || ev.target.matches("select, input")) return;
+  const rows = [...box.querySelectorAll("tr")].map((tr) => [...tr.querySelectorAll("td[data-cell]")]).filter((r) => r.length);
+  const r = rows.findIndex((row) => row.includes(cell));
+  const c = rows[r].indexOf(cell);
+  let [nr, nc] = ev.key === "Home" ? [r, 0] : ev.key === "End" ? [r, rows[r].length - 1] : [r + keys[ev.key][0], c + keys[ev.key][1]];
+  nr = Math.max(0, Math.min(rows.length - 1, nr));
+  nc = Math.max(0, Math.min(rows[nr].length - 1, nc));
+  ev.preventDefault();
+  const next = rows[nr][nc];
+  current = next.dataset.cell;
+  rove();
+  next.focus();
+}
+
 // --- wiring ------------------------------------------------------------------------
 function restoreFocus() {
   if (!lastFocus || (document.activeElement && document.activeElement !== document.body)) return;
   const cell = lastFocus.cell && box.querySelector(`[data-cell="${CSS.escape(lastFocus.cell)}"]`);
   const scope = cell || box;
-  const buttons = [...scope.querySelectorAll("button")].filter((b) => !b.closest("[hidden]"));
+  // Buttons on show (not hidden, not in a closed menu), then the cell's menu, then the cell itself.
+  const buttons = [...scope.querySelectorAll("button, summary")].filter((b) => !b.closest("[hidden], details:not([open]) > div"));
   const same = buttons.find((b) => b.textContent === lastFocus.text);
-  const target = same || buttons[0];
+  const target = same || buttons[0] || cell;
   if (target) target.focus();
 }
 
@@ -134,7 +179,9 @@ if (box) {
   const initial = box.querySelector('[data-pick][aria-pressed="true"]');
   if (initial) picked = { id: initial.value, title: item(initial.value)?.dataset.title || "" };
   applyPick();
+  rove();
   setupDrag();
+  box.addEventListener("keydown", moveFocus);
 
   box.addEventListener("click", (ev) => {
     const b = ev.target.closest("[data-pick]");
@@ -146,6 +193,7 @@ if (box) {
   box.addEventListener("focusin", (ev) => {
     const cell = ev.target.closest("[data-cell]");
     lastFocus = { cell: cell ? cell.dataset.cell : null, text: ev.target.textContent };
+    if (cell && cell.dataset.cell !== current) { current = cell.dataset.cell; rove(); }
   });
   box.addEventListener("submit", (ev) => {
     if (!ev.target.matches("form.gc-place")) return;
@@ -160,7 +208,7 @@ if (box) {
     if (result.ok) refresh("grid", 0, "fresh=1");
   });
   box.addEventListener("bg:queued", () => say(document.getElementById("conn")?.textContent || ""));
-  box.addEventListener("live:updated", () => { applyPick(); restoreFocus(); });
+  box.addEventListener("live:updated", () => { applyPick(); rove(); restoreFocus(); });
   // Interest counts and the warnings follow the votes (which announce no change: ask for a fresh render).
   on("tally", (msg) => { if (msg.kind === "votes") refresh("grid", 1500, "fresh=1"); });
 }

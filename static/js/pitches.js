@@ -229,6 +229,8 @@ const spot = document.querySelector("form[data-spotlight]");
 if (spot) {
   document.addEventListener("keydown", (ev) => {
     if (ev.target.closest("input, textarea, select") || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    // Not while the arrows move between the planning grid's cells (the keys work from every tab).
+    if (ev.defaultPrevented || ev.target.closest("[role=grid]")) return;
     const move = { ArrowRight: "next", n: "next", ArrowLeft: "prev", p: "prev" }[ev.key];
     if (!move) return;
     ev.preventDefault();

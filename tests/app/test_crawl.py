@@ -408,6 +408,7 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
     state.query = {
         "pitch": [*one_of_each(rows, lambda r: r[1]), other_pitch, "x"],
         "sort": ["new", "top"],
+        "lang": ["de", "en", "xx"],  # the join poster's language (xx: not one of ours)
         "room": [*rooms[:1], other_room, "x"],
         "mine": ["1"],
         "pick": [*one_of_each(rows, lambda r: r[3]), "x"],  # the console looks placed and unplaced ones up apart

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import console_tab
+
 pytestmark = pytest.mark.browser
 
 
@@ -13,6 +15,7 @@ def test_room_rename_reaches_projector_and_phone_live(live_server, new_context):
     fac = new_context("laptop").new_page()
     fac.goto(fac_url)
     expect(fac.get_by_role("heading", name="Facilitator console")).to_be_visible()
+    console_tab(fac, "Set-up")
     add = fac.get_by_role("form", name="Add a room")
     add.get_by_label("Room name").fill("Kantine")
     add.get_by_label("Capacity (people)").fill("40")

@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import console_tab
+
 pytestmark = pytest.mark.browser
 
 
@@ -48,6 +50,7 @@ def test_projector_welcome_slide_shows_name_hashtag_qr_and_howto(live_server, ne
     slug, fac_url = live_server.create_event("Welcome Camp")
     fac = new_context("laptop").new_page()
     fac.goto(fac_url)
+    console_tab(fac, "Set-up")
     fac.get_by_label("Hashtag (optional)").fill("#wc26")
     fac.get_by_role("button", name="Save event").click()
     fac.get_by_role("button", name="Welcome", exact=True).click()

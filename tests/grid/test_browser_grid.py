@@ -4,6 +4,7 @@ keyboard; the projector and phones follow live; the phone, projector and print l
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import time
 
@@ -436,3 +437,75 @@ def test_an_action_answered_after_a_live_reload_replaced_its_form_still_reports(
     expect(fac.locator(".gc-queue .gc-chip")).to_have_count(2)
     late.deliver()
     expect(status).to_have_text("Took back 2 sessions.")
+
+
+def test_pick_focuses_an_empty_cell_and_ends_when_auto_plan_places_the_pitch(live_server, live_db, new_context):
+    slug, fac_url = live_server.create_event("Calm Grid Camp")
+    rooms, slots, _pitches = seed(live_db, slug, ROOMS, SLOTS, [("Kubernetes", "Ben", 3), ("Podcasting", "Ines", 1)])
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    live(fac)
+    place_buttons = fac.locator("form.gc-place:visible")
+    fac.get_by_role("button", name="Pick: Kubernetes").click()
+    fac.locator("form.gc-place:visible button").first.click()  # the first cell is now taken
+    first = fac.locator("td[data-cell]").first
+    expect(first.locator(".gc-session")).to_contain_text("Kubernetes", timeout=3000)
+    expect(place_buttons).to_have_count(0)
+
+    fac.get_by_role("button", name="Pick: Podcasting").click()
+    expect(place_buttons).to_have_count(4)
+    # focus lands on an empty cell's "Place here", never on "Swap here" in a taken cell
+    assert fac.evaluate("document.activeElement.textContent").startswith("Place here")
+    assert fac.evaluate("document.activeElement.closest('[data-cell]').querySelector('[data-drag]')") is None
+
+    fac.get_by_role("button", name="Auto-plan unscheduled pitches").click()
+    expect(fac.locator("td[data-cell] .gc-session").filter(has_text="Podcasting")).to_have_count(1, timeout=5000)
+    expect(place_buttons).to_have_count(0)  # the pick ended when auto-plan placed its pitch
+    expect(fac.locator('[data-pick][aria-pressed="true"]')).to_have_count(0)
+
+
+def test_grid_is_one_tab_stop_with_arrow_keys_between_cells_and_one_menu_per_cell(live_server, live_db, new_context):
+    slug, fac_url = live_server.create_event("Arrow Grid Camp")
+    many = tuple((f"{h:02d}:00", f"{h:02d}:45", "session") for h in range(9, 17))
+    rooms, slots, _pitches = seed(
+        live_db, slug, ROOMS + (("Lab", 20, ""), ("Café", 30, "")), many, [("Kubernetes", "Ben", 3)]
+    )
+    fac = new_context("laptop").new_page()
+    fac.goto(fac_url)
+    live(fac)
+    grid = fac.get_by_role("grid")
+    expect(grid).to_have_count(1)
+    # one Tab stop per grid, not every cell's buttons: tab from the queue's Pick into the grid and out
+    fac.get_by_role("button", name="Pick: Kubernetes").focus()
+    fac.keyboard.press("Escape")
+    stops, inside = 0, True
+    fac.keyboard.press("Tab")
+    while inside and stops < 50:
+        inside = fac.evaluate("!!document.activeElement.closest('.gc-table')")
+        stops += inside
+        fac.keyboard.press("Tab")
+    print(f"\nTab stops inside a 4 x 8 grid: {stops}")
+    assert 1 <= stops <= 3
+
+    first = fac.locator("td[data-cell]").first
+    first.focus()
+    fac.keyboard.press("ArrowRight")
+    assert fac.evaluate("document.activeElement.dataset.cell") == f"{slots[0]}-{rooms['Werkstatt']}"
+    fac.keyboard.press("ArrowDown")
+    assert fac.evaluate("document.activeElement.dataset.cell") == f"{slots[1]}-{rooms['Werkstatt']}"
+    fac.keyboard.press("End")
+    fac.keyboard.press("ArrowDown")
+    assert fac.evaluate("document.activeElement.dataset.cell") == f"{slots[2]}-{rooms['Lab']}"
+    # the arrows stay in the grid: the console's spotlight keys (← →) do not fire meanwhile
+    assert "Nothing on screen yet" in fac.locator("[data-live=pitchtimer]").text_content()
+
+    # the cell's actions sit in one compact menu
+    cell = fac.locator(f'td[data-cell="{slots[2]}-{rooms["Lab"]}"]')
+    expect(cell.get_by_role("button", name=re.compile("^Lock"))).to_be_hidden()
+    cell.locator("summary").click()
+    if os.environ.get("CONSOLE_SHOTS"):
+        fac.set_viewport_size({"width": 1024, "height": 768})
+        cell.scroll_into_view_if_needed()
+        fac.screenshot(path=f"{os.environ['CONSOLE_SHOTS']}/grid-menu-1024.png")
+    cell.get_by_role("button", name=re.compile("^Lock")).click()
+    expect(cell.locator(".gc-badge")).to_have_text("Locked", timeout=3000)

@@ -11,6 +11,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import console_tab
 from tests.support.env import ROOT
 
 pytestmark = pytest.mark.browser
@@ -20,6 +21,7 @@ def test_summary_download_backup_import_and_delete_from_the_console(live_server,
     slug, fac_url = live_server.create_event("Umzugscamp")
     page = new_context("laptop").new_page()
     page.goto(fac_url)
+    console_tab(page, "Data & privacy")
     section = page.get_by_role("region", name="Data and privacy")
     expect(section).to_contain_text("Anonymous questions and tips are deleted automatically on")
 

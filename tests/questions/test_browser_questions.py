@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import console_tab
+
 pytestmark = pytest.mark.browser
 
 UA = "ShyPhone/1.0 (question-wall-test)"
@@ -97,6 +99,7 @@ def test_premoderated_question_waits_then_appears_live_after_approval(live_serve
     slug, fac_url = live_server.create_event("Premod Camp")
     fac = new_context("laptop").new_page()
     fac.goto(fac_url)
+    console_tab(fac, "Questions")
     settings = fac.get_by_role("form", name="Question wall settings")
     settings.get_by_label("Pre-moderation").check()
     settings.get_by_role("button", name="Save question settings").click()

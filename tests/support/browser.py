@@ -43,3 +43,9 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def console_tab(page, name: str):
+    """Open one tab of the facilitator console (Plan, Pitching, Questions, Board, Set-up, …)."""
+    page.get_by_role("navigation", name="Console sections").get_by_role("link", name=name).click()
+    return page

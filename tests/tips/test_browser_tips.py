@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import console_tab
+
 pytestmark = pytest.mark.browser
 
 
@@ -130,6 +132,7 @@ def test_joined_board_person_and_moderation_pages_have_no_serious_axe_violations
     laptop = new_context("laptop", bypass_csp=True, color_scheme=scheme).new_page()
     laptop.goto(fac_url)
     found["console"] = axe_violations(laptop)
+    console_tab(laptop, "Board")
     laptop.get_by_role("link", name="Moderate the tips board").click()
     found["moderation"] = axe_violations(laptop)
     assert {k: v for k, v in found.items() if v} == {}
