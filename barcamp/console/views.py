@@ -34,6 +34,11 @@ from barcamp.events.domain import first_timer_count, new_facilitator_link, rotat
 bp = Blueprint("setup", __name__)
 
 
+def _next_day(day: dt.date) -> dt.date | None:
+    """The day after, if there is one (a day stored before dates were checked can be the last one)."""
+    return day + dt.timedelta(days=1) if day < dt.date.max else None
+
+
 @screens.console_page
 def render_console(event: Event, status: int = 200, **bound):
     """The console page; ``bound`` holds a failed form to show with its errors."""
@@ -45,10 +50,10 @@ def render_console(event: Event, status: int = 200, **bound):
     }
     # The template fills the first day without slots, else a new day after the last one.
     empty = next((d.date for d in event.days if not d.slots), None)
-    after = event.days[-1].date + dt.timedelta(days=1) if event.days else None
+    after = _next_day(event.days[-1].date) if event.days else None
     forms["template_form"] = DayTemplateForm(prefix="tpl", formdata=None, date=empty or after)
     forms["paste_form"] = RoomsPasteForm(prefix="paste", formdata=None)
-    forms["copy_form"] = lambda d: CopyDayForm(prefix=f"copy{d.id}", formdata=None, date=d.date + dt.timedelta(days=1))
+    forms["copy_form"] = lambda d: CopyDayForm(prefix=f"copy{d.id}", formdata=None, date=_next_day(d.date))
     forms.update(bound)
     day_choices = [(d.id, f"{dates.day_name(d)}, {dates.long_date(d.date)}") for d in event.days]
 

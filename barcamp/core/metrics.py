@@ -14,7 +14,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 
 registry = CollectorRegistry()
 
-SOCKETS = Gauge("barcamp_sockets_connected", "Socket.IO connections accepted and still open.", registry=registry)
+# Read from the Engine.IO server when scraped: a client can't move it (a socket event named
+# "disconnect" reaches the disconnect handler too, so counting there could be driven negative).
+SOCKETS = Gauge("barcamp_sockets_connected", "Engine.IO connections open in this process.", registry=registry)
 VOTES = Counter(
     "barcamp_votes_total",
     "Votes stored or taken back (kind: pitch, question, helpful).",
@@ -55,7 +57,12 @@ def scrape():
 
 
 def init_app(app: Flask) -> None:
+    from barcamp.core.extensions import socketio
+
     app.register_blueprint(bp)
+    SOCKETS.set_function(
+        lambda: sum(1 for s in list(socketio.server.eio.sockets.values()) if s.connected and not s.closed)
+    )
 
     @app.after_request
     def count_refusals(response):

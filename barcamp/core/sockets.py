@@ -12,7 +12,6 @@ from flask import request
 from flask_socketio import join_room
 from sqlalchemy import bindparam, select
 
-from barcamp.core import metrics
 from barcamp.core.extensions import db, socketio
 from barcamp.core.identity import current_attendee_id, is_facilitator
 from barcamp.core.models import Attendee, Event
@@ -42,13 +41,7 @@ def on_connect(auth=None):
     if attendee_id and db.session.scalar(_OWN, {"a": attendee_id, "e": event.id}):
         join_room(personal_room(event.id, attendee_id))
     db.session.remove()
-    metrics.SOCKETS.inc()
     return True
-
-
-@socketio.on("disconnect")
-def on_disconnect(reason=None):
-    metrics.SOCKETS.dec()
 
 
 log = logging.getLogger(__name__)

@@ -39,6 +39,23 @@ def test_without_a_configured_token_there_is_no_metrics_endpoint(client):
     assert client.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
 
 
+def test_a_socket_event_named_disconnect_moves_nothing(live_server, phone_http):
+    slug, _fac = live_server.create_event("Spoof Camp")
+    phone = phone_http()
+    phone.open(f"/e/{slug}")
+    sio = socketio.Client()
+    sio.connect(f"{live_server.url}/?event={slug}", transports=["websocket"], headers={"Cookie": phone.cookie_header()})
+    try:
+        time.sleep(0.3)
+        connected = scrape(live_server.url)["barcamp_sockets_connected"]
+        for _ in range(5):
+            sio.emit("disconnect", {"reason": "spoofed"})
+        time.sleep(0.3)
+        assert scrape(live_server.url)["barcamp_sockets_connected"] == connected >= 1
+    finally:
+        sio.disconnect()
+
+
 def test_counters_move_after_sockets_connect_and_votes_are_cast(live_server, phone_http):
     slug, fac_url = live_server.create_event("Metrics Camp")
     fac = phone_http()

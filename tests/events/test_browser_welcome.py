@@ -57,7 +57,9 @@ def test_projector_welcome_slide_shows_name_hashtag_qr_and_howto(live_server, ne
     projector = new_context("projector").new_page()
     projector.goto(f"{live_server.url}/e/{slug}/projector")
     expect(projector.get_by_role("heading", name="Welcome Camp")).to_be_visible()
-    expect(projector.get_by_text("#wc26")).to_be_visible()
+    # The welcome slide shows the hashtag large; the side column's copy (every other mode) steps aside.
+    expect(projector.get_by_role("region", name="Now on screen").get_by_text("#wc26")).to_be_visible()
+    expect(projector.get_by_role("complementary").get_by_text("#wc26")).to_be_hidden()
     expect(projector.get_by_role("img", name="QR code to join")).to_be_visible()
     expect(projector.get_by_text("Scan the code, pitch your session idea")).to_be_visible()
     assert projector.get_by_role("img", name="QR code to join").evaluate("img => img.naturalWidth") > 100

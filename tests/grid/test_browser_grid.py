@@ -97,7 +97,7 @@ def test_drag_and_drop_placement_reaches_projector_and_phone_without_reload(live
     )
     phone = new_context("phone", locale="de-DE").new_page()
     phone.goto(f"{live_server.url}/e/{slug}")
-    vote_on_the_list(phone, "Offene Daten", "Ich würde teilnehmen")
+    vote_on_the_list(phone, "Offene Daten", "Ich komme")
     phone.goto(f"{live_server.url}/e/{slug}/grid")
     projector = new_context("projector").new_page()
     projector.goto(f"{live_server.url}/e/{slug}/projector")
@@ -372,7 +372,7 @@ def test_a_phone_hears_when_a_session_it_wants_is_scheduled_moved_or_taken_off(
     phone = new_context("phone", locale="de-DE").new_page()
     phone.goto(f"{live_server.url}/e/{slug}")
     live(phone)
-    vote_on_the_list(phone, "Offene Daten", "Ich würde teilnehmen")  # this phone wants "Offene Daten" only
+    vote_on_the_list(phone, "Offene Daten", "Ich komme")  # this phone wants "Offene Daten" only
     phone.goto(f"{live_server.url}/e/{slug}" + ("/grid" if page == "grid" else ""))
     live(phone)
     facilitator = phone_http()

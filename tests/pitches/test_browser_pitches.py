@@ -60,8 +60,8 @@ def test_pitch_and_votes_from_phones_appear_on_projector_and_other_phone(live_se
     expect(projector.locator(".spot-title")).to_have_text("Sketchnotes für alle", timeout=3000)
     expect(projector.locator(".spot-count [data-tally]")).to_have_text("0")
 
-    ben_card.get_by_role("button", name="Ich würde teilnehmen").click()
-    expect(ben_card.get_by_role("button", name="Ich würde teilnehmen")).to_have_attribute("aria-pressed", "true")
+    ben_card.get_by_role("button", name="Ich komme").click()
+    expect(ben_card.get_by_role("button", name="Ich komme")).to_have_attribute("aria-pressed", "true")
     anna_card = anna.get_by_role("article", name="Sketchnotes für alle")
     anna_card.get_by_role("button", name="I'd attend").click()
 
@@ -154,7 +154,7 @@ def test_new_edited_and_withdrawn_pitches_reach_a_phone_without_reloading_the_li
     expect(card).to_be_visible(timeout=3000)
     expect(card).to_contain_text("Einsteigerfreundlich")  # rendered in the phone's language
     expect(card).to_contain_text("#rust")
-    expect(card.get_by_role("button", name="Ich würde teilnehmen")).to_be_enabled()
+    expect(card.get_by_role("button", name="Ich komme")).to_be_enabled()
 
     author.post(f"/e/{slug}/pitches/{second}/edit", {"title": "Rust for the very curious", **fields})
     expect(page.get_by_role("article", name="Rust for the very curious")).to_be_visible(timeout=3000)
@@ -172,9 +172,7 @@ def test_new_edited_and_withdrawn_pitches_reach_a_phone_without_reloading_the_li
     expect(page.locator("article[data-pitch]")).to_have_count(2)
 
     # The card that arrived live works like one rendered with the page: the vote lands.
-    page.get_by_role("article", name="Rust for the very curious").get_by_role(
-        "button", name="Ich würde teilnehmen"
-    ).click()
+    page.get_by_role("article", name="Rust for the very curious").get_by_role("button", name="Ich komme").click()
     expect(page.get_by_role("article", name="Rust for the very curious").locator("[data-tally]")).to_have_text("1")
     page.wait_for_timeout(600)
     assert snapshot(live_server, slug)["pitches"][0]["votes"] == 1
@@ -256,14 +254,14 @@ def test_a_budget_set_live_shows_on_open_phones_and_a_refused_vote_takes_its_cou
 
     first = page.get_by_role("article", name="First choice")
     with page.expect_response(lambda r: r.url.endswith("/vote")):
-        first.get_by_role("button", name="Ich würde teilnehmen").click()
+        first.get_by_role("button", name="Ich komme").click()
     expect(left).to_have_text("Du hast noch 0 von 1 Stimmen.")
     second = page.get_by_role("article", name="Second choice")
     with page.expect_response(lambda r: r.url.endswith("/vote")) as answer:
-        second.get_by_role("button", name="Ich würde teilnehmen").click()
+        second.get_by_role("button", name="Ich komme").click()
     assert answer.value.status == 409
     expect(second.locator("[data-tally]")).to_have_text("0")  # not the optimistic 1
-    expect(second.get_by_role("button", name="Ich würde teilnehmen")).to_have_attribute("aria-pressed", "false")
+    expect(second.get_by_role("button", name="Ich komme")).to_have_attribute("aria-pressed", "false")
     expect(first.locator("[data-tally]")).to_have_text("1")
     page.reload()
     expect(page.locator("[data-votes-left]")).to_have_text("Du hast noch 0 von 1 Stimmen.")

@@ -24,8 +24,8 @@ from tests.support.world import build, dump, post_file
 
 
 def full_world(app, **kwargs):
-    """The shared world plus what it lacks: a merged pitch, the spotlight, marks, a question report,
-    a contact swap in a round and a first-timer waiting for a buddy."""
+    """The shared world plus what it lacks: a merged pitch, the spotlight and its timer, marks, a
+    question report, a contact swap in a round and a first-timer waiting for a buddy."""
     world = build(app, **kwargs)
     slug, ids, c = world.slug, world.ids, world.clients
     fac = c["facilitator"]
@@ -35,6 +35,8 @@ def full_world(app, **kwargs):
     )
     assert c["attendee"].post(f"/e/{slug}/questions/{ids['question_id']}/report").status_code < 400
     assert fac.post(f"/e/{slug}/facilitate/spotlight", data={"move": "next"}).status_code == 302
+    timer = fac.post(f"/e/{slug}/facilitate/timer", data={"timer": "start", "seconds": "45", "auto_next": "1"})
+    assert timer.status_code == 302
     with app.app_context():
         third = Pitch(event_id=ids["event_id"], title="Duplicate")
         db.session.add(third)

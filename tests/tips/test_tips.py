@@ -781,4 +781,4 @@ def test_demo_event_has_tips_and_cards_in_german_and_english(app, client):
 
 def test_board_renders_in_german(client, slug):
     html = client.get(f"/e/{slug}/tips", headers={"Accept-Language": "de"}).get_data(as_text=True)
-    assert "Tippbörse" in html and "Beim Board mitmachen" in html and "Wer darf meinen Kontakt sehen?" in html
+    assert "Tipps-Wand" in html and "Beim Board mitmachen" in html and "Wer darf meinen Kontakt sehen?" in html
