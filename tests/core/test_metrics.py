@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import time
 
+import pytest
 import requests
 import socketio
 from prometheus_client.parser import text_string_to_metric_families
 
 from barcamp.core.metrics import registry
-from tests.support.live import METRICS_TOKEN
+from tests.support.env import pg_create, pg_drop
+from tests.support.live import METRICS_TOKEN, Browserless, LiveServer
 
 
 def scrape(base: str) -> dict[str, float]:
@@ -39,7 +42,23 @@ def test_without_a_configured_token_there_is_no_metrics_endpoint(client):
     assert client.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
 
 
-def test_a_socket_event_named_disconnect_moves_nothing(live_server, phone_http):
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A live server of its own: on the shared one, other tests' pages open and close sockets meanwhile."""
+    tmp = tmp_path_factory.mktemp("metrics")
+    admin = os.environ.get("TEST_DATABASE_URL")
+    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'm.db'}"
+    server = LiveServer(url, tmp)
+    server.migrate()
+    yield server.start()
+    server.close()
+    if admin:
+        pg_drop(url, admin)
+
+
+def test_a_socket_event_named_disconnect_moves_nothing(own_server):
+    live_server = own_server
+    phone_http = lambda: Browserless(own_server.url)  # noqa: E731
     slug, _fac = live_server.create_event("Spoof Camp")
     phone = phone_http()
     phone.open(f"/e/{slug}")
@@ -56,7 +75,9 @@ def test_a_socket_event_named_disconnect_moves_nothing(live_server, phone_http):
         sio.disconnect()
 
 
-def test_counters_move_after_sockets_connect_and_votes_are_cast(live_server, phone_http):
+def test_counters_move_after_sockets_connect_and_votes_are_cast(own_server):
+    live_server = own_server
+    phone_http = lambda: Browserless(own_server.url)  # noqa: E731
     slug, fac_url = live_server.create_event("Metrics Camp")
     fac = phone_http()
     fac.open(fac_url.replace(live_server.url, ""))
