@@ -15,6 +15,13 @@ const keepable = (res) => res.ok && res.type === "basic" && !res.redirected
 const immutable = (res) => res.ok && /immutable/.test(res.headers.get("Cache-Control") || "");
 const ours = (url) => url.origin === self.location.origin && (url.pathname === C.scope || url.pathname.startsWith(`${C.scope}/`));
 
+// A worker that a new deploy replaced still serves the pages it controls for a moment: it must not
+// bring back the caches the new worker dropped (caches.open creates a missing one). Install makes
+// both caches; afterwards they are only used while they still exist.
+async function existing(name) {
+  return (await caches.has(name)) ? caches.open(name) : null;
+}
+
 async function keepPage(url) {
   try {
     const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
@@ -25,6 +32,7 @@ async function keepPage(url) {
 self.addEventListener("install", (ev) => {
   ev.waitUntil((async () => {
     const shell = await caches.open(SHELL);
+    await caches.open(PAGES);
     await Promise.all(C.shell.map(async (url) => {
       try { const res = await fetch(url); if (immutable(res)) await shell.put(url, res); } catch (e) { /* kept when used */ }
     }));
@@ -46,7 +54,8 @@ self.addEventListener("activate", (ev) => {
 
 // A kept page, marked as a copy (the page then shows when it is from and resyncs once online).
 async function keptCopy(url) {
-  const cache = await caches.open(PAGES);
+  const cache = await existing(PAGES);
+  if (!cache) return null;
   const hit = (await cache.match(url)) || (await cache.match(url, { ignoreSearch: true }));
   if (!hit) return null;
   const html = (await hit.text()).replace('data-copy="live"', 'data-copy="kept"');
@@ -60,7 +69,8 @@ async function page(request) {
   const url = new URL(request.url);
   url.hash = "";
   const network = fetch(request).then(async (res) => {
-    if (PATHS.has(url.pathname) && keepable(res)) await (await caches.open(PAGES)).put(url.href, res.clone());
+    const cache = PATHS.has(url.pathname) && keepable(res) ? await existing(PAGES) : null;
+    if (cache) await cache.put(url.href, res.clone());
     return res;
   });
   // Flaky Wi-Fi: a network that neither answers nor fails soon is as good as none.
@@ -79,13 +89,13 @@ async function page(request) {
 }
 
 async function shellFile(request) {
-  const cache = await caches.open(SHELL);
-  const hit = await cache.match(request);
+  const cache = await existing(SHELL);
+  const hit = cache && (await cache.match(request));
   if (hit) return hit;
   const res = await fetch(request);
   // Only what the server vouches for under this URL: an old page asking for a file by an old
   // fingerprint gets today's bytes with no long cache, and those must not be kept under it.
-  if (immutable(res)) await cache.put(request, res.clone());
+  if (cache && immutable(res)) await cache.put(request, res.clone());
   return res;
 }
 
