@@ -17,11 +17,11 @@ from barcamp.core import realtime
 from barcamp.core.database import transaction
 from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
-from barcamp.core.identity import hash_key
 from barcamp.core.models import Attendee, Event
 from barcamp.helping.models import HelpOffer
 from barcamp.mixer.domain import points_of
 from barcamp.mixer.enums import token
+from barcamp.questions.domain import owns
 from barcamp.questions.models import Question
 from barcamp.questions.reading import vote_counts
 
@@ -41,11 +41,6 @@ MESSAGES = {
 def refuse(key: str) -> DomainError:
     message, status = MESSAGES[key]
     return DomainError(message, status)
-
-
-def owns(question: Question, author_secrets: list[str]) -> bool:
-    """Whether this browser holds the question's secret."""
-    return question.secret_hash in {hash_key(s) for s in author_secrets}
 
 
 def offer_counts(event_id: int) -> dict[int, int]:

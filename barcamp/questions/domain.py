@@ -100,10 +100,15 @@ def own_questions(event: Event, author_secrets: list[str]) -> list[Question]:
     ).all()
 
 
+def owns(question: Question, author_secrets: list[str]) -> bool:
+    """Whether one of ``author_secrets`` (what this browser holds) is the question's secret."""
+    return question.secret_hash in {hash_key(s) for s in author_secrets}
+
+
 @transaction
 def delete_own(question: Question, author_secrets: list[str]) -> bool:
     """Delete a question if one of ``author_secrets`` is its secret."""
-    if question.secret_hash not in {hash_key(s) for s in author_secrets}:
+    if not owns(question, author_secrets):
         return False
     public = question.status == "visible"
     db.session.delete(question)
