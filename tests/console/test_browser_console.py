@@ -140,6 +140,12 @@ def test_console_tabs_show_one_section_and_badges_count_live(live_server, new_co
     ):
         fac.set_viewport_size(size)
         console_tab(fac, "Plan")
+        # Laptop and tablet alike: the page never scrolls sideways (the grid scrolls in its own
+        # box) and every tab is on screen.
+        assert fac.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+        for link in tabs.get_by_role("link").all():
+            box = link.bounding_box()
+            assert box and 0 <= box["x"] and box["x"] + box["width"] <= size["width"], (name, link.inner_text())
         shot(fac, f"{name}-plan")
         console_tab(fac, "Set-up")
         shot(fac, f"{name}-setup")
