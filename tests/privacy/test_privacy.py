@@ -337,7 +337,8 @@ def test_live_server_purges_by_itself(tmp_path):
     server.start()
     try:
         person = LiveClient(server.url)
-        form = {"new-name": "Old Camp", "new-timezone": "Europe/Berlin", "new-first_day": "2020-05-01"}
+        long_ago = (dt.date.today() - dt.timedelta(days=400)).isoformat()  # far past the 30 days
+        form = {"new-name": "Old Camp", "new-timezone": "Europe/Berlin", "new-first_day": long_ago}
         slug = person.post("/", data=form).headers["Location"].split("/")[2]
         assert person.post(f"/e/{slug}/questions", data={"text": "Is this kept forever?"}).status_code == 302
         assert person.post(f"/e/{slug}/pitch", data={"title": "Kept", "language": "de"}).status_code == 302
