@@ -10,6 +10,7 @@ rounds, groups or buddies, so the mixer and the questions still never meet in on
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
 from barcamp.core.identity import current_attendee
@@ -24,9 +25,16 @@ def my_help(event) -> list[dict]:
     return domain.helping(event, current_attendee(event))
 
 
+def help_for_asker(event, mine) -> dict:
+    """The offers on my own questions, with what sharing my card needs (the viewer's cookie)."""
+    return domain.for_asker(event, mine, current_attendee(event))
+
+
 screens.template_helper(
-    help_counts=domain.offer_counts, help_for_asker=domain.for_asker, help_meeting=domain.meeting, my_help=my_help
+    help_counts=domain.offer_counts, help_for_asker=help_for_asker, help_meeting=domain.meeting, my_help=my_help
 )
+screens.recap_count("offers", _l("Offers of help on questions"), domain.offer_total, 55)
+screens.recap_count("meetings", _l("Meetings arranged from questions"), domain.meetings_total, 56)
 screens.template_helper(pitch_suggestions=domain.pitch_suggestions)
 screens.console_section("helping/_console.html", 31, "questions")
 

@@ -24,6 +24,8 @@ from barcamp.mixer.enums import token
 from barcamp.questions.domain import owns
 from barcamp.questions.models import Question
 from barcamp.questions.reading import vote_counts
+from barcamp.tips import consent
+from barcamp.tips.reading import card_of, member
 
 NOTE_LENGTH = 140
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -35,6 +37,7 @@ MESSAGES = {
     "missing": (_l("That offer is no longer there."), 404),
     "point": (_l("Please choose one of the meeting points."), 400),
     "time": (_l("Please give a time like 12:30."), 400),
+    "no-card": (_l("This helper is not on the tips board: meet them at a meeting point instead."), 409),
 }
 
 
@@ -74,6 +77,16 @@ def offer_help(question: Question, helper: Attendee, note: str, author_secrets: 
     return offer
 
 
+def offer_total(event: Event) -> int:
+    return sum(offer_counts(event.id).values())
+
+
+def meetings_total(event: Event) -> int:
+    """Offers the asker picked (a meeting at a point); shared cards are ordinary board requests."""
+    query = select(func.count(HelpOffer.id)).join(Question).where(Question.event_id == event.id, HelpOffer.chosen)
+    return db.session.scalar(query) or 0
+
+
 def offers_on(questions: list[Question]) -> dict[int, list[HelpOffer]]:
     """The offers on the asker's own questions, oldest first (only ever shown to that browser)."""
     out: dict[int, list[HelpOffer]] = {q.id: [] for q in questions}
@@ -84,17 +97,22 @@ def offers_on(questions: list[Question]) -> dict[int, list[HelpOffer]]:
     return out
 
 
+def _offer_of(question: Question, offer_id: int, author_secrets: list[str]) -> HelpOffer:
+    if not owns(question, author_secrets):
+        raise refuse("not-yours")
+    offer = db.session.get(HelpOffer, offer_id)
+    if offer is None or offer.question_id != question.id:
+        raise refuse("missing")
+    return offer
+
+
 @transaction
 def pick(question: Question, offer_id: int, author_secrets: list[str], point: str, at: str) -> HelpOffer:
     """The asker picks one offer and where and when to meet; the helper is told on their own channel.
 
     Picking another offer later moves the meeting to that helper (the first one is told too).
     """
-    if not owns(question, author_secrets):
-        raise refuse("not-yours")
-    offer = db.session.get(HelpOffer, offer_id)
-    if offer is None or offer.question_id != question.id:
-        raise refuse("missing")
+    offer = _offer_of(question, offer_id, author_secrets)
     if point not in points_of(question.event_id):
         raise refuse("point")
     if not TIME.match(at or ""):
@@ -108,6 +126,28 @@ def pick(question: Question, offer_id: int, author_secrets: list[str], point: st
         realtime.personal(question.event_id, helper_id, HELPING)
     realtime.changed(question.event_id, "questions")
     return offer
+
+
+def helper_card(event: Event, offer: HelpOffer):
+    """The helper's card on the tips board, or None."""
+    return member(card_of(event, db.session.get(Attendee, offer.helper_id)))
+
+
+@transaction
+def share_card(question: Question, offer_id: int, author_secrets: list[str], mine) -> str:
+    """The asker shares their tips card with one helper, instead of (or as well as) meeting blind.
+
+    It is an ordinary connection request from the asker's card to the helper's, which the helper
+    accepts or ignores on the board like any other ("sent", or "accepted" if they had asked
+    before). Nothing it stores names the question: the offer is left as it was, so the database
+    still holds no row with both the question and its asker. Telling the helper who asked is the
+    asker's own choice, made in their browser.
+    """
+    offer = _offer_of(question, offer_id, author_secrets)
+    theirs = helper_card(db.session.get(Event, question.event_id), offer)
+    if theirs is None:
+        raise refuse("no-card")
+    return consent.request_connection(mine, theirs, invited=True)
 
 
 def meeting(offer: HelpOffer) -> dict | None:
@@ -130,9 +170,17 @@ def helping(event: Event, helper: Attendee | None) -> list[dict]:
     return [{"offer": o, "question": q, "meeting": meeting(o)} for o, q in rows]
 
 
-def for_asker(event: Event, mine: list[Question]) -> dict:
-    """What the asker's own list needs: the offers on their questions, and the meeting points."""
-    return {"offers": offers_on(mine), "points": points_of(event.id)}
+def for_asker(event: Event, mine: list[Question], asker: Attendee | None = None) -> dict:
+    """What the asker's own list needs: the offers on their questions, the meeting points, the
+    asker's own card and which helpers are on the tips board (to share the card with)."""
+    offers = offers_on(mine)
+    on_board = {o.id for these in offers.values() for o in these if helper_card(event, o) is not None}
+    return {
+        "offers": offers,
+        "points": points_of(event.id),
+        "card": member(card_of(event, asker)),
+        "on_board": on_board,
+    }
 
 
 SUGGEST_VOTES, SUGGEST_OFFERS = 3, 2  # "many": from this many "me too" votes, or offers of help

@@ -13,6 +13,7 @@ from barcamp.core.replies import done, failed
 from barcamp.helping import domain
 from barcamp.questions.models import Question
 from barcamp.questions.secrets import read_secrets
+from barcamp.tips.reading import card_of
 
 bp = Blueprint("helping", __name__)
 
@@ -50,6 +51,24 @@ def pick(slug, question_id, offer_id):
     label = domain.meeting(chosen)["token"]["label"]
     message = _("Done: meet at %(point)s at %(at)s and show %(token)s.", point=point, at=at, token=label)
     return done(wall_url(event, "#mine"), message)
+
+
+@bp.post("/e/<slug>/questions/<int:question_id>/offers/<int:offer_id>/share")
+@limiter.limit("30/minute")
+def share(slug, question_id, offer_id):
+    """The asker (by the question's secret) shares their tips card with one helper."""
+    event = event_or_404(slug)
+    question = event_row_or_404(Question, event, question_id)
+    mine = card_of(event, current_attendee(event))
+    try:
+        state = domain.share_card(question, offer_id, read_secrets(), mine)
+    except DomainError as exc:
+        return failed(exc.message, exc.status, to=wall_url(event, "#mine"))
+    if state == "accepted":
+        message = _("Done: you and your helper now see each other's contact on the tips board.")
+    else:
+        message = _("Done: your helper sees your tips card and can accept to share contacts.")
+    return done(wall_url(event, "#mine"), message, state=state)
 
 
 @bp.get("/e/<slug>/questions/helping")

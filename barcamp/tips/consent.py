@@ -73,13 +73,17 @@ def _announce_connection(event_id: int, *cards: TipCard) -> None:
 
 
 @transaction
-def request_connection(mine: TipCard | None, other: TipCard) -> str:
-    """Ask another card to connect; returns "sent" or "accepted" (when they had asked me)."""
+def request_connection(mine: TipCard | None, other: TipCard, invited: bool = False) -> str:
+    """Ask another card to connect; returns "sent" or "accepted" (when they had asked me).
+
+    ``invited``: the other person opened the door themselves (they offered help on my question),
+    so they may be asked whatever their card's contact setting; they still accept or ignore.
+    """
     if member(mine) is None:
         raise DomainError(MESSAGES["join"], 403)
     if other.id == mine.id or other.hidden or other.event_id != mine.event_id:
         raise DomainError(MESSAGES["missing"], 404)
-    if not can_be_asked(other):
+    if not invited and not can_be_asked(other):
         raise DomainError(MESSAGES["not-on-request"])
     if not mine.contact or mine.contact_visibility == "never":
         raise DomainError(MESSAGES["need-contact"])

@@ -53,6 +53,7 @@ ACCESS = {
     "POST setup.day_copy": FAC,
     "POST setup.rooms_paste": FAC,
     "GET setup.poster": FAC,
+    "GET setup.recap": FAC,
     "GET setup.tents": FAC,
     "POST setup.projector_mode": FAC,
     "POST setup.invite": FAC,
@@ -99,6 +100,7 @@ ACCESS = {
     # only the browser holding the question's secret picks a helper
     "POST helping.offer": ANY,
     "POST helping.pick": AUTHOR,
+    "POST helping.share": AUTHOR,
     "GET helping.mine": ANY,
     # tips board
     "GET tips.board": ANY,

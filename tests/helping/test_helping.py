@@ -230,3 +230,67 @@ def test_offers_and_meetings_go_with_their_question_in_the_retention_purge(app, 
     with app.app_context():
         purge_expired(30, now=dt.datetime.now() + dt.timedelta(days=400))
     assert offer_ids(app) == []
+
+
+def join_board(c, slug, name, contact, visibility="request"):
+    data = {"card-display_name": name, "card-contact": contact, "card-contact_visibility": visibility}
+    assert c.post(f"/e/{slug}/tips/card", data=data).status_code == 302
+
+
+def share(c, slug, qid, offer_id):
+    return c.post(f"/e/{slug}/questions/{qid}/offers/{offer_id}/share", headers=JSON)
+
+
+def test_the_asker_shares_their_tips_card_with_one_helper_and_still_no_row_links_them_to_the_question(
+    app, scene, socket_client
+):
+    """The second way to meet: the asker's card goes to the one helper they chose, as an ordinary
+    connection request the helper accepts on the board. The offer is left untouched, and the
+    database-wide check still finds no row holding both the question and its asker."""
+    slug, qid = scene["slug"], scene["qid"]
+    asker, helper, other = scene["asker"], scene["helper"], scene["other"]
+    first, second = offer_ids(app)
+    # Without a card of their own, the asker is told to make one; the helper must be on the board too
+    mine = asker.get(f"/e/{slug}/questions/mine").get_data(as_text=True)
+    assert "Share my tips card" not in mine
+    join_board(helper, slug, HELPER, "hanna@example.org", visibility="never")
+    assert "Make your own card to share it with them" in asker.get(f"/e/{slug}/questions/mine").get_data(as_text=True)
+    assert share(asker, slug, qid, first).status_code == 403  # no card yet
+    join_board(asker, slug, ASKER, "quentin@example.org")
+    mine = asker.get(f"/e/{slug}/questions/mine").get_data(as_text=True)
+    assert mine.count("Share my tips card with this helper") == 1  # only Hanna is on the board
+    r = share(asker, slug, qid, second)
+    assert r.status_code == 409 and "not on the tips board" in r.get_json()["error"]
+    # Nobody but the asker's browser may share, not the helper nor a facilitator
+    for c in (helper, other, scene["fac"]):
+        assert share(c, slug, qid, first).status_code == 403
+    hs, os_ = socket_client(helper, slug, "tips"), socket_client(other, slug, "tips")
+    hs.get_received(), os_.get_received()
+    r = share(asker, slug, qid, first)
+    assert r.status_code == 200 and r.get_json()["state"] == "sent", r.get_data(as_text=True)
+    # The helper alone is told, on their own channel, and finds the asker's card among their requests
+    assert "tipconn" in changes(hs) and "tipconn" not in changes(os_)
+    requests = helper.get(f"/e/{slug}/tips/connections").get_data(as_text=True)
+    assert ASKER in requests and "quentin@example.org" not in requests  # a request, not yet a contact
+    with app.app_context():
+        from barcamp.models import Connection
+
+        conn = db.session.scalar(select(Connection))
+        assert conn.status == "pending"
+        offer_row = db.session.get(HelpOffer, first)
+        assert not offer_row.chosen and offer_row.token is None  # the share leaves no trace on the offer
+    r = helper.post(f"/e/{slug}/tips/connections/{conn.id}/accept", headers=JSON)
+    assert r.status_code == 200
+    assert "quentin@example.org" in helper.get(f"/e/{slug}/tips/connections").get_data(as_text=True)
+    assert ASKER not in other.get(f"/e/{slug}/tips/connections").get_data(as_text=True)
+    # Sharing again is idempotent
+    assert share(asker, slug, qid, first).get_json()["state"] == "accepted"
+    asker_id = ids(app, asker, slug)
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for row in db.session.execute(table.select()):
+                row = dict(row._mapping)
+                about_asker = asker_id in _attendee_refs(row) or (table.name == "attendee" and row["id"] == asker_id)
+                assert not (about_asker and qid in _question_refs(table.name, row)), (table.name, row)
+                if qid in _question_refs(table.name, row):
+                    assert ASKER not in repr(row) and "quentin@example.org" not in repr(row)
