@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from barcamp.console import bulk_views, share, views  # noqa: F401 -- they add their routes to bp
+from barcamp.console import bulk_views, recap, share, views  # noqa: F401 -- they add their routes to bp
 from barcamp.core import screens
 from barcamp.core.enums import PROJECTOR_THEMES
 

@@ -13,7 +13,7 @@ import sqlite3
 import time
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -103,3 +103,8 @@ def transaction(fn):
             return result
 
     return wrapper
+
+
+def count(entity, *where) -> int:
+    """How many rows of ``entity`` match ``where`` (the recap's figures)."""
+    return db.session.scalar(select(func.count()).select_from(entity).where(*where)) or 0

@@ -32,6 +32,8 @@ _helpers: dict[str, Callable] = {}
 _console_page: list[Callable] = []
 _page_context: dict[str, Callable] = {}
 _offline: dict[tuple, int] = {}
+_recap: dict[str, tuple[Entry, Callable]] = {}
+_ties: list[Callable] = []
 
 
 def console_section(template: str, order: int, group: str = "setup") -> None:
@@ -83,6 +85,28 @@ def offline_pages() -> list[tuple[str, dict]]:
 def attendee_banner(template: str, order: int) -> None:
     """A strip under the attendee's event navigation, on every attendee page (e.g. an open round)."""
     _banners[template] = Entry(order, template)
+
+
+def recap_count(key: str, label, count: Callable, order: int) -> None:
+    """A figure on the organiser's recap: ``count(event) -> int``. Counts only, never who."""
+    _recap[key] = (Entry(order, key, label), count)
+
+
+def recap_ties(pairs: Callable) -> None:
+    """Who connected with whom by mutual consent: ``pairs(event)`` yields (attendee id, attendee
+    id). The recap counts the pairs and the first-timers among them; it never shows them."""
+    _ties.append(pairs)
+
+
+def recap(event) -> list[tuple[str, str, int]]:
+    """The recap's figures in order, as (key, label, count)."""
+    entries = sorted(_recap.values(), key=lambda ec: ec[0].order)
+    return [(entry.key, entry.label, count(event)) for entry, count in entries]
+
+
+def ties(event) -> set[frozenset[int]]:
+    """Every pair of attendees who connected, whichever feature they connected through, once."""
+    return {frozenset(pair) for pairs in _ties for pair in pairs(event) if pair[0] != pair[1]}
 
 
 def template_helper(**helpers: Callable) -> None:

@@ -24,6 +24,7 @@ screens.offline_page("grid.attendee", 21, mine="1")  # my sessions
 screens.projector_mode("grid", _l("Grid"), "grid/_projector.html", 20)
 screens.projector_mode("nownext", _l("Now & next"), "grid/_nownext.html", 30)
 screens.console_section("grid/_console.html", 20, "plan")
+screens.recap_count("held", _l("Sessions held"), reading.sessions_held, 20)
 screens.template_helper(pitch_schedule=reading.schedule_of)  # "Sat 10:15 · Aula" on pitch cards
 
 

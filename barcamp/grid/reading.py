@@ -182,6 +182,13 @@ def now_next(grid: Grid, now: dt.datetime | None = None) -> tuple[Row | None, Ro
     return current, upcoming, min(boundaries, default=None)
 
 
+def sessions_held(event: Event, now: dt.datetime | None = None) -> int:
+    """Sessions on the grid whose slot has begun (all of them, once the event is over)."""
+    grid = build_grid(event)
+    now = now or dt.datetime.now(event_tz(event))
+    return sum(1 for row in grid.rows if row.starts <= now for cell in row.cells if cell.pitch)
+
+
 def day_on_screen(grid: Grid, today: dt.date | None = None):
     """The day the projector shows: today, else the next day, else the last day."""
     today = today or dt.datetime.now(event_tz(grid.event)).date()

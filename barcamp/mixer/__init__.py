@@ -12,7 +12,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
-from barcamp.mixer import domain, partials, views
+from barcamp.mixer import domain, partials, reading, views
 from barcamp.mixer.domain import points_of
 from barcamp.mixer.forms import PointsForm, RoundForm
 from barcamp.mixer.partials import seconds_until
@@ -34,6 +34,9 @@ screens.attendee_tab("mixer.page", _l("Meet"), 35)
 screens.attendee_banner("mixer/_banner_slot.html", 10)
 screens.console_section("mixer/_console.html", 45, "plan")
 screens.projector_mode("mixer", _l("Meet someone new"), "mixer/_projector.html", 60)
+screens.recap_count("rounds", _l("Meet someone new rounds"), reading.rounds_held, 80)
+screens.recap_count("met", _l("New pairs who met in a round"), lambda event: reading.dashboard(event.id)["pairs"], 85)
+screens.recap_ties(reading.connected_pairs)
 screens.template_helper(mixer_forms=console_forms, mix_left=seconds_until)
 
 

@@ -11,7 +11,7 @@ from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event
 from barcamp.mixer import after, buddies, domain
 from barcamp.mixer.enums import OPENERS, token
-from barcamp.mixer.models import MixMember, MixRound
+from barcamp.mixer.models import BuddyPair, MixMember, MixRound, MixShare
 
 
 def dashboard(event_id: int) -> dict[str, int]:
@@ -37,6 +37,30 @@ def dashboard(event_id: int) -> dict[str, int]:
         "first_timers": first_timers or 0,
         "buddies": buddies.counts(event_id)["matched"],
     }
+
+
+def rounds_held(event: Event) -> int:
+    """Rounds whose groups were formed."""
+    return db.session.scalar(select(func.count(MixRound.id)).where(MixRound.event_id == event.id, MixRound.formed)) or 0
+
+
+def connected_pairs(event: Event) -> list[tuple[int, int]]:
+    """Group-mates who both said yes to swapping contacts, and buddy pairs: for the recap's counts."""
+    a, b = aliased(MixMember), aliased(MixMember)
+    mutual = aliased(MixShare)
+    swaps = (
+        select(a.attendee_id, b.attendee_id)
+        .select_from(MixShare)
+        .join(a, a.id == MixShare.from_member_id)
+        .join(b, b.id == MixShare.to_member_id)
+        .join(
+            mutual, and_(mutual.from_member_id == MixShare.to_member_id, mutual.to_member_id == MixShare.from_member_id)
+        )
+        .join(MixRound, MixRound.id == a.round_id)
+        .where(MixRound.event_id == event.id)
+    )
+    pairs = select(BuddyPair.buddy_id, BuddyPair.newcomer_id).where(BuddyPair.event_id == event.id)
+    return [tuple(row) for query in (swaps, pairs) for row in db.session.execute(query)]
 
 
 def round_view(event: Event) -> dict:

@@ -12,7 +12,9 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
+from barcamp.core.database import count
 from barcamp.pitches import console, enums, partials, timer, views, votes
+from barcamp.pitches.models import Pitch
 
 bp = views.bp
 __all__ = ["bp", "init_app"]
@@ -23,6 +25,8 @@ screens.offline_page("pitches.new", 10)  # "Pitch a session" works offline: it w
 screens.projector_mode("pitches", _l("Pitches"), "pitches/_projector.html", 10)
 screens.console_section("pitches/_console.html", 10, "pitching")
 screens.console_badge("pitching", console.waiting_count)
+screens.recap_count("pitches", _l("Pitches"), lambda event: count(Pitch, Pitch.event_id == event.id), 10)
+screens.recap_count("votes", _l("“I'd attend” votes"), console.recap_votes, 30)
 screens.template_helper(
     voting_form=partials.voting_form,
     merge_form=console.merge_form,

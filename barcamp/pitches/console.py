@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from wtforms import SelectField
 
 from barcamp.core import realtime
-from barcamp.core.database import transaction
+from barcamp.core.database import count, transaction
 from barcamp.core.errors import wants_json
 from barcamp.core.extensions import db
 from barcamp.core.forms import Form
@@ -162,6 +162,11 @@ def spotlight(event):
     if wants_json():
         return {"ok": True, "pitch_id": pitch.id if pitch else None}
     return redirect(url_for("setup.console", slug=event.slug) + "#spotlight")
+
+
+def recap_votes(event: Event) -> int:
+    """Every "I'd attend" given on the event's pitches (a count, never who)."""
+    return count(Vote, Vote.pitch_id.in_(select(Pitch.id).where(Pitch.event_id == event.id)))
 
 
 def waiting_count(event: Event) -> int:

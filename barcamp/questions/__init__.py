@@ -12,7 +12,9 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
+from barcamp.core.database import count
 from barcamp.questions import forms, reading, views
+from barcamp.questions.models import Question
 
 bp = views.bp
 __all__ = ["bp", "init_app"]
@@ -23,6 +25,13 @@ screens.offline_page("questions.wall", 30)
 screens.projector_mode("wall", _l("Question wall"), "questions/_projector.html", 40)
 screens.console_section("questions/_console.html", 30, "questions")
 screens.console_badge("questions", reading.attention_count)
+screens.recap_count("asked", _l("Questions asked"), lambda event: count(Question, Question.event_id == event.id), 40)
+screens.recap_count(
+    "answered",
+    _l("Questions answered"),
+    lambda event: count(Question, Question.event_id == event.id, Question.answered),
+    50,
+)
 screens.template_helper(question_settings_form=forms.settings_form, question_summary=reading.moderation_summary)
 
 

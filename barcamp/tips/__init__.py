@@ -22,6 +22,8 @@ screens.attendee_tab("tips.board", _l("Tips"), 30)
 screens.offline_page("tips.board", 40)
 screens.console_section("tips/_console.html", 40, "board")
 screens.console_badge("board", reading.open_reports)
+screens.recap_count("tips", _l("Tips shared"), reading.recap_tips, 60)
+screens.recap_ties(reading.connected_pairs)
 screens.template_helper(tips_summary=reading.summary)
 
 

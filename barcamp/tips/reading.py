@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from barcamp.core import realtime
 from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event, Tag
-from barcamp.tips.models import BoardReport, Tip, TipCard, TipMark, card_tag
+from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark, card_tag
 
 
 def card_of(event: Event, attendee: Attendee | None) -> TipCard | None:
@@ -158,6 +158,23 @@ def summary(event: Event) -> dict[str, int]:
     tips = db.session.scalar(select(func.count(Tip.id)).join(TipCard).where(TipCard.event_id == event.id))
     reports = db.session.scalar(select(func.count(BoardReport.id)).where(BoardReport.event_id == event.id))
     return {"cards": cards, "tips": tips, "reports": reports}
+
+
+def recap_tips(event: Event) -> int:
+    """How many tips were shared on the board."""
+    return db.session.scalar(select(func.count(Tip.id)).join(TipCard).where(TipCard.event_id == event.id)) or 0
+
+
+def connected_pairs(event: Event) -> list[tuple[int, int]]:
+    """The attendees of every accepted connection (both said yes), for the recap's counts."""
+    other = aliased(TipCard)
+    query = (
+        select(TipCard.attendee_id, other.attendee_id)
+        .join(Connection, Connection.from_card_id == TipCard.id)
+        .join(other, other.id == Connection.to_card_id)
+        .where(TipCard.event_id == event.id, Connection.status == "accepted")
+    )
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def report_counts(event: Event) -> dict[tuple[str, int], int]:

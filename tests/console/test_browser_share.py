@@ -130,3 +130,23 @@ def test_table_tents_show_each_room_with_its_sessions_and_print_two_a_page(live_
         page.screenshot(path=f"{SHOTS}/tents.png", full_page=True)
     pages = pdf_pages(page.pdf(format="A4"))
     assert len(pages) == 2 and all(a4(p) for p in pages), pages
+
+
+def test_the_demo_event_s_recap_opens_from_the_console_and_prints_on_one_a4_page(live_demo, new_context):
+    from tests.support.browser import axe_violations
+
+    page = new_context("laptop", bypass_csp=True).new_page()
+    page.goto(live_demo["facilitator"])
+    console_tab(page, "Data & privacy")
+    page.get_by_role("link", name="Open the event recap").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Barcamp"))
+    pitches = page.locator('[data-figure="pitches"] dd')
+    assert int(pitches.inner_text()) > 10  # the demo's pitches, counted
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
+    assert axe_violations(page) == []
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/recap-1440.png", full_page=True)
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+    pages = pdf_pages(page.pdf(format="A4", print_background=True))
+    assert len(pages) == 1 and a4(pages[0])
