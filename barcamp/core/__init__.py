@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 
 from barcamp.core import api, assets, dates, errors, identity, metrics, partials, screens, security
 
@@ -27,6 +28,9 @@ def init_app(app: Flask) -> None:
     identity.init_app(app)
     screens.init_app(app)
     metrics.init_app(app)  # /metrics, for the operator only (METRICS_TOKEN)
+    # flask-babel's lazy strings say they are safe HTML (``__html__``), so "Data & privacy" went
+    # out unescaped: make them plain strings before Jinja escapes what a template prints.
+    app.jinja_env.finalize = lambda value: str(value) if isinstance(value, LazyString) else value
 
     @app.context_processor
     def core_helpers():

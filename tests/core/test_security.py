@@ -794,3 +794,16 @@ def test_a_flood_of_new_pitches_and_questions_waits_for_approval_and_one_tap_set
     for i in range(8):
         fac.post(f"/e/{slug}/pitch", data={"title": f"For someone {i}", **form})
     assert len(app.test_client().get(f"/api/v1/events/{slug}").get_json()["pitches"]) == 16
+
+
+def test_translated_labels_are_escaped_like_any_other_text(app, facilitator):
+    """flask-babel's lazy strings claim to be safe HTML; the console's "Data & privacy" tab
+    went out as a raw "&". Templates now escape them, and a lazy string cannot inject markup."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    fac, slug = facilitator
+    html = fac.get(f"/e/{slug}/facilitate").get_data(as_text=True)
+    assert "Data &amp; privacy" in html and "Data & privacy" not in html
+    with app.test_request_context():
+        assert render_template_string("{{ x }}", x=lazy_gettext("<b>x</b>")) == "&lt;b&gt;x&lt;/b&gt;"
