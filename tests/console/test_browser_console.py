@@ -84,6 +84,19 @@ def test_setup_of_two_days_four_slots_five_rooms_takes_three_submits(live_server
         days.nth(1).locator("summary").click()
         page.locator("#rooms").screenshot(path=f"{SHOTS}/setup-rooms.png")
         page.locator("#days").screenshot(path=f"{SHOTS}/setup-days.png")
+    # A narrow window: the rooms scroll sideways in their own box, and the times stay in view
+    page.set_viewport_size({"width": 480, "height": 800})
+    console_tab(page, "Plan")
+    scroller = page.locator(".gc-scroll")
+    assert scroller.evaluate("s => s.scrollWidth > s.clientWidth")
+    scroller.evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+    time_cell = page.locator('.gc-table th[scope="row"]').first
+    assert abs(time_cell.bounding_box()["x"] - scroller.bounding_box()["x"]) < 2
+    expect(time_cell).to_be_visible()
+    day_name = page.locator(".gc-day-name").first.bounding_box()  # and so do the days' names
+    assert scroller.bounding_box()["x"] <= day_name["x"] < scroller.bounding_box()["x"] + 20
+    if SHOTS:
+        scroller.screenshot(path=f"{SHOTS}/console-480-grid-scrolled.png")
 
 
 def test_setup_days_read_in_the_readers_language(live_server, new_context):
