@@ -113,3 +113,18 @@ def test_two_offers_the_asker_picks_one_the_helper_is_told_live_and_nothing_link
                 {row.get("question_id")} | ({row["id"]} if name == "question" else set())
             )
             assert not (about_asker and about_question), (name, row)
+
+
+def test_the_i_can_help_toggle_shows_a_chevron_that_turns_when_it_opens(live_demo, live_server, new_context):
+    """Summaries are flex boxes (tap height), which drops Chromium's disclosure triangle; each
+    draws its own chevron, pointing right while closed and down once open."""
+    page = new_context("phone").new_page()
+    page.goto(f"{live_server.url}/e/{live_demo['slug']}/questions")
+    summary = page.locator("article.qw-q .qw-help summary").first
+    chevron = "s => { const c = getComputedStyle(s, '::before'); return [c.borderRightWidth, c.transform]; }"
+    width, closed = summary.evaluate(chevron)
+    assert width == "2px" and closed != "none"
+    summary.click()
+    expect(page.locator("article.qw-q .qw-help[open]").first).to_be_visible()
+    page.wait_for_timeout(300)  # the turn's transition
+    assert summary.evaluate(chevron)[1] != closed
