@@ -19,7 +19,7 @@ import pytest
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, PROJECTOR
 from tests.support.env import PG_ADMIN_URL, ROOT, fresh_app, need, pg_create, pg_drop
-from tests.support.live import Browserless, LiveServer
+from tests.support.live import Browserless, own_server
 
 # --- databases ----------------------------------------------------------------
 
@@ -133,16 +133,8 @@ def phone_http(live_server):
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """One gunicorn+gevent server for the browser tests, on its own SQLite (or PostgreSQL) db."""
-    tmp = tmp_path_factory.mktemp("live")
-    admin = os.environ.get("TEST_DATABASE_URL")
-    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'live.db'}"
-    server = LiveServer(url, tmp)
-    server.migrate()
-    server.start()
-    yield server
-    server.close()
-    if admin:
-        pg_drop(url, admin)
+    with own_server(tmp_path_factory.mktemp("live"), "live") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -11,8 +10,7 @@ import socketio
 from prometheus_client.parser import text_string_to_metric_families
 
 from barcamp.core.metrics import registry
-from tests.support.env import pg_create, pg_drop
-from tests.support.live import METRICS_TOKEN, Browserless, LiveServer
+from tests.support.live import METRICS_TOKEN, Browserless, own_server
 
 
 def scrape(base: str) -> dict[str, float]:
@@ -43,22 +41,15 @@ def test_without_a_configured_token_there_is_no_metrics_endpoint(client):
 
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
+def metrics_server(tmp_path_factory):
     """A live server of its own: on the shared one, other tests' pages open and close sockets meanwhile."""
-    tmp = tmp_path_factory.mktemp("metrics")
-    admin = os.environ.get("TEST_DATABASE_URL")
-    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'm.db'}"
-    server = LiveServer(url, tmp)
-    server.migrate()
-    yield server.start()
-    server.close()
-    if admin:
-        pg_drop(url, admin)
+    with own_server(tmp_path_factory.mktemp("metrics"), "m") as server:
+        yield server
 
 
-def test_a_socket_event_named_disconnect_moves_nothing(own_server):
-    live_server = own_server
-    phone_http = lambda: Browserless(own_server.url)  # noqa: E731
+def test_a_socket_event_named_disconnect_moves_nothing(metrics_server):
+    live_server = metrics_server
+    phone_http = lambda: Browserless(metrics_server.url)  # noqa: E731
     slug, _fac = live_server.create_event("Spoof Camp")
     phone = phone_http()
     phone.open(f"/e/{slug}")
@@ -75,9 +66,9 @@ def test_a_socket_event_named_disconnect_moves_nothing(own_server):
         sio.disconnect()
 
 
-def test_counters_move_after_sockets_connect_and_votes_are_cast(own_server):
-    live_server = own_server
-    phone_http = lambda: Browserless(own_server.url)  # noqa: E731
+def test_counters_move_after_sockets_connect_and_votes_are_cast(metrics_server):
+    live_server = metrics_server
+    phone_http = lambda: Browserless(metrics_server.url)  # noqa: E731
     slug, fac_url = live_server.create_event("Metrics Camp")
     fac = phone_http()
     fac.open(fac_url.replace(live_server.url, ""))

@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 
 from barcamp.core.extensions import db
 from barcamp.models import Event, Pitch
-from tests.support.env import ROOT, SOON, pg_create, pg_drop
-from tests.support.live import LiveServer
+from tests.support.env import ROOT, SOON
+from tests.support.live import own_server
 from tests.support.world import build
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -120,15 +120,10 @@ def test_socket_refuses_a_foreign_origin(live_server):
 @pytest.fixture(scope="module")
 def proxied_server(tmp_path_factory):
     """A live server configured for a deployment behind a proxy, with one extra allowed origin."""
-    tmp = tmp_path_factory.mktemp("proxied")
-    admin = os.environ.get("TEST_DATABASE_URL")
-    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'p.db'}"
-    server = LiveServer(url, tmp, {"SOCKETIO_ORIGINS": "https://app.example.org", "PROXY_HOPS": "1"})
-    server.migrate()
-    yield server.start()
-    server.close()
-    if admin:
-        pg_drop(url, admin)
+    with own_server(
+        tmp_path_factory.mktemp("proxied"), "p", {"SOCKETIO_ORIGINS": "https://app.example.org", "PROXY_HOPS": "1"}
+    ) as server:
+        yield server
 
 
 def test_socket_origins_are_configurable_and_proxy_aware(proxied_server):
@@ -478,15 +473,8 @@ def test_rate_limit_answers_429_kindly_and_spares_other_people(app, limited_app,
 
 @pytest.fixture(scope="module")
 def limited_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("limited")
-    admin = os.environ.get("TEST_DATABASE_URL")
-    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'l.db'}"
-    server = LiveServer(url, tmp, {"RATELIMIT_ENABLED": "1"})
-    server.migrate()
-    yield server.start()
-    server.close()
-    if admin:
-        pg_drop(url, admin)
+    with own_server(tmp_path_factory.mktemp("limited"), "l", {"RATELIMIT_ENABLED": "1"}) as server:
+        yield server
 
 
 def test_one_abusive_client_is_throttled_while_others_keep_voting(limited_server):
@@ -630,17 +618,10 @@ def test_swept_memory_storage_counts_per_window_and_forgets_expired_windows(monk
 @pytest.fixture(scope="module")
 def crowd_server(tmp_path_factory):
     """Rate limits on, as deployed; identities count as fresh for 2 s (20 in production)."""
-    tmp = tmp_path_factory.mktemp("crowd")
-    admin = os.environ.get("TEST_DATABASE_URL")
-    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'crowd.db'}"
     # The flood guard (tested on its own) stays out of the way: this is about the per-address layer.
     env = {"RATELIMIT_ENABLED": "1", "IDENTITY_FRESH_SECONDS": "2", "FLOOD_PER_MINUTE": "500"}
-    server = LiveServer(url, tmp, env)
-    server.migrate()
-    yield server.start()
-    server.close()
-    if admin:
-        pg_drop(url, admin)
+    with own_server(tmp_path_factory.mktemp("crowd"), "crowd", env) as server:
+        yield server
 
 
 def test_a_cookie_rotating_spam_script_is_stopped_while_a_crowd_behind_the_same_address_goes_on(crowd_server):

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from barcamp.core.extensions import db
 from barcamp.models import Attendee, Pitch, Question, QuestionVote, Tip, TipCard, TipMark, Vote
 from tests.support.env import ROOT, pg_create, pg_drop
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, own_server
 from tests.support.world import build, dump, post_file
 
 
@@ -373,15 +373,8 @@ def test_a_question_stores_nothing_that_points_at_its_author(app):
 @pytest.fixture(scope="module")
 def logged_server(tmp_path_factory):
     """A live server with every log on: the access log and the app's own at DEBUG level."""
-    tmp = tmp_path_factory.mktemp("logged")
-    admin = os.environ.get("TEST_DATABASE_URL")
-    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'logged.db'}"
-    server = LiveServer(url, tmp, {"ACCESS_LOG": "-", "LOG_LEVEL": "debug"})
-    server.migrate()
-    yield server.start()
-    server.close()
-    if admin:
-        pg_drop(url, admin)
+    with own_server(tmp_path_factory.mktemp("logged"), "logged", {"ACCESS_LOG": "-", "LOG_LEVEL": "debug"}) as server:
+        yield server
 
 
 def test_with_every_log_on_the_logs_name_no_asker(logged_server):

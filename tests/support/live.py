@@ -3,6 +3,7 @@ a browserless phone, a vote from many phones at once, a slow answer for one page
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.env import ROOT, SOON, free_port
+from tests.support.env import ROOT, SOON, free_port, pg_create, pg_drop
 
 
 def tallies_of(received: list[dict]) -> list[dict]:
@@ -103,6 +104,22 @@ class LiveServer:
         slug = re.search(r"/e/([^/]+)/created", r.url).group(1)
         fac = re.search(r'id="facilitator-link" href="([^"]+)"', r.text).group(1)
         return slug, self.url + fac
+
+
+@contextlib.contextmanager
+def own_server(tmp: Path, name: str, extra_env: dict | None = None):
+    """A live server on a database of its own: SQLite in ``tmp``, or a new PostgreSQL database
+    when ``TEST_DATABASE_URL`` is set (dropped afterwards). Migrated and started; closed after."""
+    admin = os.environ.get("TEST_DATABASE_URL")
+    url = pg_create(admin) if admin else f"sqlite:///{tmp / (name + '.db')}"
+    server = LiveServer(url, tmp, extra_env)
+    try:
+        server.migrate()
+        yield server.start()
+    finally:
+        server.close()
+        if admin:
+            pg_drop(url, admin)
 
 
 class Browserless:
