@@ -4,6 +4,7 @@ and profile, the projector page, the QR code and the language switcher."""
 from __future__ import annotations
 
 import io
+import time
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
@@ -135,7 +136,8 @@ def profile(slug):
 def projector(slug):
     """The big screen: 1920×1080, updates live."""
     event = event_or_404(slug)
-    return render_template("events/projector.html", event=event)
+    # The clock shows the server's time in the event's zone, whatever the projector laptop's clock says.
+    return render_template("events/projector.html", event=event, now_ms=int(time.time() * 1000))
 
 
 @bp.get("/e/<slug>/qr.svg")

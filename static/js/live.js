@@ -339,9 +339,15 @@ function measureHeader() {
 }
 if (header) { measureHeader(); window.addEventListener("resize", measureHeader); }
 
-// The projector clock.
+// The projector clock: the server's time (data-now, when the page was made) in the event's zone
+// (data-tz), so a projector laptop with a wrong clock or time zone still shows the room's time.
 for (const el of document.querySelectorAll("[data-clock]")) {
-  const tick = () => { el.textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); };
+  const offset = el.dataset.now ? Number(el.dataset.now) - Date.now() : 0;
+  const opts = { hour: "2-digit", minute: "2-digit", timeZone: el.dataset.tz || undefined };
+  const tick = () => {
+    try { el.textContent = new Date(Date.now() + offset).toLocaleTimeString([], opts); }
+    catch (e) { opts.timeZone = undefined; tick(); } // a zone this browser doesn't know: its own
+  };
   tick(); setInterval(tick, 10000);
 }
 

@@ -65,3 +65,21 @@ def test_projector_welcome_slide_shows_name_hashtag_qr_and_howto(live_server, ne
     assert projector.get_by_role("img", name="QR code to join").evaluate("img => img.naturalWidth") > 100
     box = projector.get_by_role("img", name="QR code to join").bounding_box()
     assert box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080
+
+
+def test_the_projector_clock_shows_the_room_s_time_whatever_the_laptop_s_clock_and_zone_say(live_server, new_context):
+    """The projector laptop is set to New York and runs three hours fast; the event is in Berlin
+    (``create_event``): the clock on the wall still says the time in Berlin, by the server."""
+    import datetime as dt
+    import zoneinfo
+
+    slug, _ = live_server.create_event("Clock Camp")
+    page = new_context("projector", timezone_id="America/New_York").new_page()
+    page.clock.install(time=dt.datetime.now(dt.UTC) + dt.timedelta(hours=3))
+    page.goto(f"{live_server.url}/e/{slug}/projector")
+    clock = page.locator("[data-clock]")
+    expect(clock).not_to_have_text("")
+    berlin = dt.datetime.now(zoneinfo.ZoneInfo("Europe/Berlin"))
+    near = [berlin + dt.timedelta(minutes=m) for m in (-1, 0, 1)]
+    allowed = {t.strftime(f) for t in near for f in ("%H:%M", "%I:%M %p")}  # in the browser's 12 h or 24 h
+    assert clock.inner_text() in allowed, (clock.inner_text(), allowed)
