@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from barcamp.core.extensions import db
-from barcamp.core.models import Attendee, Day, Event, Room, Slot
+from barcamp.core.models import Attendee, Day, Event, Room, Slot, utcnow
 from barcamp.grid.models import Placement
 from barcamp.mixer.after import names_of, shares_of
 from barcamp.mixer.buddies import pairs_of
 from barcamp.mixer.models import MixMember, MixRound
 from barcamp.pitches.enums import ACTIVE
 from barcamp.pitches.models import Pitch, Vote
+from barcamp.privacy.retention import event_end, purge_date
 from barcamp.tips import consent
 from barcamp.tips.links import ProfileLink
 from barcamp.tips.models import TipCard
@@ -55,6 +56,15 @@ class Attending:
     day: dt.date | None = None
     starts_at: dt.time | None = None
     ends_at: dt.time | None = None
+
+
+def kept_until(event: Event, retention_days: int) -> tuple[dt.date | None, bool]:
+    """The day the retention purge deletes the event's mixer and tips data, and whether it has come."""
+    try:
+        due = event_end(event) + dt.timedelta(days=retention_days)
+    except OverflowError:
+        return None, False
+    return purge_date(event, retention_days), utcnow() >= due
 
 
 def _person(found: dict[int, Person], attendee_id: int, via: str) -> Person:

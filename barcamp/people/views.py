@@ -6,7 +6,7 @@ device, until the retention purge deletes the event. A forged or foreign key is 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from barcamp.core import signing
@@ -29,7 +29,10 @@ def private_url(event: Event, attendee: Attendee | None, endpoint: str = "people
 
 
 def _whose(event: Event) -> tuple[Attendee | None, str | None]:
-    """The attendee this request opens, and the key it came with (None: by the cookie)."""
+    """The attendee this request opens, and the key it came with (None: by the cookie).
+    Nobody once the retention purge is due: the page lives as long as the data it gathers."""
+    if domain.kept_until(event, current_app.config["RETENTION_DAYS"])[1]:
+        return None, None
     if "k" in request.args:
         attendee = signing.key_attendee(PURPOSE, event, request.args["k"])
         if attendee is None:
@@ -54,9 +57,12 @@ def page(slug):
     """My people, their links and contacts, my sessions and my saved tips."""
     event = event_or_404(slug)
     attendee, key = _whose(event)
+    until, purged = domain.kept_until(event, current_app.config["RETENTION_DAYS"])
     html = render_template(
         "people/page.html",
         event=event,
+        until=until,
+        purged=purged,
         people=domain.people_met(event, attendee),
         sessions=domain.sessions_attending(event, attendee),
         saved=reading.saved_tips(event, attendee),

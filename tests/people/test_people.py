@@ -262,3 +262,22 @@ def test_the_me_page_links_to_people_i_met(event_factory, make_client):
     slug, _key = event_factory(first_day=DAY)
     html = make_client().get(f"/e/{slug}/me").get_data(as_text=True)
     assert f'href="/e/{slug}/people"' in html
+
+
+def test_the_page_stays_after_the_event_until_the_retention_purge(app, event_factory, make_client):
+    from barcamp.privacy.retention import purge_expired
+
+    slug, _key = event_factory(first_day=dt.date.today() - dt.timedelta(days=3))  # over three days ago
+    a, b = phone(make_client, slug, "Ada"), phone(make_client, slug, "Bo")
+    join(a, slug, "Ada", "ada@example.org", "request", ADA_LINKS)
+    join(b, slug, "Bo", "bo@example.org", "request")
+    connect(app, slug, a, b, "Bo")
+    html = people(a, slug)
+    assert "bo@example.org" in my_section(html) and "It stays here after the event, until" in html
+    key = private_key(html)
+    app.config["RETENTION_DAYS"] = 2  # the purge is due now
+    with app.app_context():
+        purge_expired(2)
+    for c in (a, app.test_client(use_cookies=False)):
+        html = people(c, slug, k=key) if c is not a else people(c, slug)
+        assert "was deleted after the retention period" in html and "Bo" not in my_section(html)
