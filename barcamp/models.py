@@ -8,7 +8,7 @@ from barcamp.helping.models import HelpOffer
 from barcamp.mixer.models import BuddyOffer, BuddyPair, BuddyRequest, MeetingPoint, MixMember, MixRound, MixShare
 from barcamp.pitches.models import Pitch, PitchTimer, Vote, pitch_tag
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
-from barcamp.tips.models import BoardReport, Connection, Tip, TipCard, TipMark, card_tag, tip_tag
+from barcamp.tips.models import BoardReport, CardLink, Connection, Tip, TipCard, TipMark, card_tag, tip_tag
 
 __all__ = [
     "Attendee",
@@ -16,6 +16,7 @@ __all__ = [
     "BuddyOffer",
     "BuddyPair",
     "BuddyRequest",
+    "CardLink",
     "Connection",
     "Day",
     "Event",

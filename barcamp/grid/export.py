@@ -7,19 +7,17 @@ import datetime as dt
 import io
 
 import icalendar
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 
-from barcamp.core.extensions import db
+from barcamp.core import signing
 from barcamp.core.models import Attendee, Event
 from barcamp.grid.reading import Grid
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _feed_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="my-sessions-feed")
+FEED = "my-sessions-feed"  # the signing purpose of the calendar link (core.signing)
 
 
 def feed_url(event: Event, attendee: Attendee | None) -> str | None:
@@ -27,18 +25,13 @@ def feed_url(event: Event, attendee: Attendee | None) -> str | None:
     subscribe to it (and follow moves): it carries the attendee's id, signed."""
     if attendee is None:
         return None
-    key = _feed_signer().dumps([event.id, attendee.id])
+    key = signing.attendee_key(FEED, event, attendee)
     return url_for("grid.ical_mine", slug=event.slug, k=key, _external=True)
 
 
 def feed_attendee(event: Event, key: str) -> Attendee | None:
     """The attendee whose feed ``key`` opens in ``event``; None for a forged or foreign key."""
-    try:
-        event_id, attendee_id = _feed_signer().loads(key)
-    except (BadSignature, TypeError, ValueError):
-        return None
-    attendee = db.session.get(Attendee, attendee_id) if event_id == event.id else None
-    return attendee if attendee is not None and attendee.event_id == event.id else None
+    return signing.key_attendee(FEED, event, key)
 
 
 def _uid(kind: str, obj_id: int, grid: Grid) -> str:

@@ -1,6 +1,6 @@
 """Consent on the tips board: who may see a contact, connection requests, and leaving.
 
-Who may see a contact is decided in exactly one place, ``contact_for``; every
+Who may see a contact (and the profile links) is decided in exactly one place, ``may_see_contact``; every
 page, JSON answer and export asks it. Live partials never carry contacts.
 """
 
@@ -14,6 +14,7 @@ from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
 from barcamp.core.models import Event
 from barcamp.tips.domain import MESSAGES, announce_board
+from barcamp.tips.links import ProfileLink
 from barcamp.tips.models import BoardReport, Connection, TipCard, TipMark, card_tag
 from barcamp.tips.reading import member
 
@@ -38,27 +39,36 @@ def accepted_partners(card: TipCard | None) -> set[int]:
     return partners
 
 
-def contact_for(viewer: TipCard | None, card: TipCard, partners: set[int] | None = None) -> str | None:
-    """The contact of ``card`` as ``viewer`` may see it, or None. The one consent check.
+def may_see_contact(viewer: TipCard | None, card: TipCard, partners: set[int] | None = None) -> bool:
+    """True if ``viewer`` may see what ``card`` shares (its contact and profile links). The one consent check.
 
     Owners see their own. Otherwise the viewer must be a board member, the card
-    visible, and the contact either public to members or shared by an accepted
+    visible, and the card either public to members or shared by an accepted
     connection. "never" means never.
     """
-    if not card.contact:
-        return None
     if viewer is not None and viewer.id == card.id:
-        return card.contact
+        return True
     if member(viewer) is None or card.hidden or viewer.event_id != card.event_id:
-        return None
+        return False
     if card.contact_visibility == "public":
-        return card.contact
+        return True
     if card.contact_visibility == "request":
         if partners is None:
             partners = accepted_partners(viewer)
-        if card.id in partners:
-            return card.contact
-    return None
+        return card.id in partners
+    return False
+
+
+def contact_for(viewer: TipCard | None, card: TipCard, partners: set[int] | None = None) -> str | None:
+    """The contact of ``card`` as ``viewer`` may see it, or None."""
+    return card.contact if card.contact and may_see_contact(viewer, card, partners) else None
+
+
+def links_for(viewer: TipCard | None, card: TipCard, partners: set[int] | None = None) -> list[ProfileLink]:
+    """The profile links of ``card`` as ``viewer`` may see them: under the same rule as the contact."""
+    if not card.links or not may_see_contact(viewer, card, partners):
+        return []
+    return [ProfileLink(link.kind, link.value) for link in card.links]
 
 
 def can_be_asked(card: TipCard) -> bool:

@@ -17,7 +17,8 @@ from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.core.tags import get_tags
-from barcamp.tips.models import BoardReport, Tip, TipCard, TipMark, card_tag
+from barcamp.tips.links import MAX_LINKS, ProfileLink
+from barcamp.tips.models import BoardReport, CardLink, Tip, TipCard, TipMark, card_tag
 from barcamp.tips.reading import card_of, member
 
 VISIBILITIES = ("public", "request", "never")
@@ -69,8 +70,9 @@ def save_card(
     show_first_timer: bool = False,
     contact: str = "",
     contact_visibility: str = "never",
+    links: list[ProfileLink] | None = None,
 ) -> TipCard:
-    """Join the board (create my card) or edit my card."""
+    """Join the board (create my card) or edit my card (its profile links too, when ``links`` is given)."""
     if contact_visibility not in VISIBILITIES:
         raise DomainError(MESSAGES["visibility"])
     card = card_of(event, attendee)
@@ -80,6 +82,8 @@ def save_card(
     card.display_name, card.intro = display_name.strip(), intro.strip()
     card.show_first_timer = show_first_timer
     card.contact, card.contact_visibility = contact.strip(), contact_visibility
+    if links is not None:
+        card.links = [CardLink(position=i, kind=x.kind, value=x.value) for i, x in enumerate(links[:MAX_LINKS])]
     db.session.flush()
     _set_card_tags(card, "help", list(help_tags))
     _set_card_tags(card, "seek", list(seek_tags))

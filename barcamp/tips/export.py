@@ -61,7 +61,8 @@ def to_csv(header: list[str], rows: list[list]) -> str:
     return out.getvalue()
 
 
-def _vtext(value: str) -> str:
+def vtext(value: str) -> str:
+    """A vCard text value with its special characters escaped."""
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "").replace(",", "\\,").replace(";", "\\;")
 
 
@@ -69,18 +70,18 @@ def to_vcard(entries: list[tuple[TipCard, str | None]], event_name: str) -> str:
     """vCard 3.0 of my accepted connections, with the contacts I was granted."""
     cards = []
     for card, contact in entries:
-        lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_vtext(card.display_name)}", f"N:{_vtext(card.display_name)};;;;"]
+        lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{vtext(card.display_name)}", f"N:{vtext(card.display_name)};;;;"]
         note = card.intro
         if contact:
             if "@" in contact and " " not in contact and not contact.startswith("@") and "/" not in contact:
-                lines.append(f"EMAIL;TYPE=INTERNET:{_vtext(contact)}")
+                lines.append(f"EMAIL;TYPE=INTERNET:{vtext(contact)}")
             elif contact.startswith(("http://", "https://")):
-                lines.append(f"URL:{_vtext(contact)}")
+                lines.append(f"URL:{vtext(contact)}")
             else:
                 note = f"{note}\n{contact}".strip()
         if note:
-            lines.append(f"NOTE:{_vtext(note)}")
-        lines += [f"CATEGORIES:{_vtext(event_name)}", "END:VCARD"]
+            lines.append(f"NOTE:{vtext(note)}")
+        lines += [f"CATEGORIES:{vtext(event_name)}", "END:VCARD"]
         cards.append("\r\n".join(lines))
     return "\r\n".join(cards) + ("\r\n" if cards else "")
 

@@ -8,8 +8,10 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from barcamp.core import rules
+from barcamp.core.errors import DomainError
 from barcamp.core.forms import Form, strip
 from barcamp.core.tags import MAX_LENGTH, parse_tags
+from barcamp.tips.links import parse_links
 
 
 def _tag_list(limit: int):
@@ -21,6 +23,13 @@ def _tag_list(limit: int):
             raise ValidationError(_("Each tag can have at most 30 characters."))
 
     return check
+
+
+def _profile_links(form, field):
+    try:
+        parse_links(field.data)
+    except DomainError as exc:
+        raise ValidationError(exc.message) from None
 
 
 class CardForm(Form):
@@ -37,6 +46,10 @@ class CardForm(Form):
         _l("Contact (optional)"),
         filters=[strip],
         validators=[Optional(), Length(max=200), rules.rule("tip_card", "contact")],
+    )
+    links = TextAreaField(
+        _l("Profile links (optional, up to 5, one a line)"),
+        validators=[Optional(), Length(max=1200), _profile_links],
     )
     contact_visibility = SelectField(
         _l("Who may see my contact?"),

@@ -40,6 +40,17 @@ class TipCard(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     tips: Mapped[list[Tip]] = relationship(back_populates="card", cascade="all, delete-orphan")
+    links: Mapped[list[CardLink]] = relationship(cascade="all, delete-orphan", order_by="CardLink.position")
+
+
+class CardLink(db.Model):
+    """A profile link on a card (``tips.links``): shown only to whom the card's contact is shown."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("tip_card.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(10))  # fediverse / linkedin / web
+    value: Mapped[str] = mapped_column(String(200))  # @name@server, or an https:// URL
 
 
 class Tip(db.Model):

@@ -39,6 +39,7 @@ def person(slug, card_id):
         mine=mine,
         me=reading.member(mine),
         contact=contact,
+        links=consent.links_for(mine, card),
         state=state,
         tips=reading.visible_tips(event, card),
         helpful=reading.helpful_counts(event.id),

@@ -19,6 +19,7 @@ from barcamp.core.tags import parse_tags
 from barcamp.tips import consent, reading
 from barcamp.tips import domain as board
 from barcamp.tips.forms import CardForm, TipForm
+from barcamp.tips.links import links_text, parse_links
 from barcamp.tips.models import Tip, TipCard
 from barcamp.tips.partials import render_tips, tag_arg
 
@@ -59,6 +60,7 @@ def _card_form(attendee, mine, formdata=None) -> CardForm:
                 obj=mine,
                 data={"help_tags": ", ".join(tags["help"]), "seek_tags": ", ".join(tags["seek"])},
             )
+            form.links.data = links_text(mine.links)  # ``obj`` would hand the field the rows
         elif attendee is not None:
             form.display_name.data = attendee.display_name
     return form
@@ -80,6 +82,7 @@ def render_board(event: Event, status: int = 200, card_form=None, tip_form=None)
         mine_tags=reading.card_tags([mine.id])[mine.id] if mine else None,
         my_tips=sorted(mine.tips, key=lambda t: t.created_at, reverse=True) if mine else [],
         card_form=card_form or _card_form(attendee, mine),
+        mine_links=consent.links_for(mine, mine) if mine else [],
         tip_form=tip_form or TipForm(prefix="tip", formdata=None),
         matches=reading.matches(event, mine),
         saved=reading.saved_tips(event, attendee),
@@ -126,6 +129,7 @@ def save_card(slug):
         show_first_timer=form.show_first_timer.data,
         contact=form.contact.data or "",
         contact_visibility=form.contact_visibility.data,
+        links=parse_links(form.links.data),
     )
     return done(board_url(event, "#my-card"), _("Your card is saved.") if mine else _("Welcome to the board!"))
 

@@ -123,6 +123,10 @@ ACCESS = {
     "POST tips.moderate_action": FAC,
     "GET tips.facilitator_json": FAC,
     "GET tips.facilitator_csv": FAC,
+    # "People I met": each browser's own page and downloads (a signed ?k= opens one attendee's, else 404)
+    "GET people.page": ANY,
+    "GET people.vcard": ANY,
+    "GET people.csv": ANY,
     # meet someone new, and first-timer buddies
     "GET mixer.page": ANY,
     "GET mixer.mine": ANY,  # each browser's own round and buddies

@@ -394,6 +394,7 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
     rooms = camp.ids(Room, Room.event_id == camp.event_id)
     code = _db(app, lambda: db.session.scalar(select(Event.join_code).where(Event.id == camp.event_id)))
     feed = re.search(r"mine\.ics\?k=([\w.-]+)", _page(camp.attendee, f"/e/{slug}/grid") or "")
+    people = re.search(r"/people\?k=([\w.-]+)", _page(camp.attendee, f"/e/{slug}/people") or "")
     state = State(slug=slug, clients=clients)
     state.values = {
         "slug": [slug],
@@ -413,7 +414,7 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
         "mine": ["1"],
         "pick": [*one_of_each(rows, lambda r: r[3]), "x"],  # the console looks placed and unplaced ones up apart
         "tag": ["python", "Unbekannt"],
-        "k": [*(feed.groups() if feed else ()), "forged"],
+        "k": [*(feed.groups() if feed else ()), *(people.groups() if people else ()), "forged"],
         "next": [f"/e/{slug}/grid", "//elsewhere.example/"],
         "v": ["0123456789ab", "x"],  # a static file's version (the favicon serves one)
     }

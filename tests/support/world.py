@@ -179,6 +179,7 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
         "card-seek_tags": "design",
         "card-contact": "ada@example.org",
         "card-contact_visibility": "request",
+        "card-links": "@ada@social.example\nhttps://ada.example/",  # profile links (the card_link table)
     }
     ok(author.post(f"/e/{slug}/tips/card", data=card), "author card")
     tip = {"tip-text": v("Read the docs", 500), "tip-link": "https://example.org/docs", "tip-tags": "python"}
