@@ -34,7 +34,7 @@ SKIP = {
     "events.facilitator_link": "opened first in the facilitator's context, to become facilitator",
     "events.projector": "visited in each projector mode, by a context of its own",
 }
-KNOWN_ARGS = ("slug", "pitch_id", "card_id")
+KNOWN_ARGS = ("slug", "pitch_id", "card_id", "version")
 
 
 def _is_page(response) -> bool:
@@ -68,6 +68,7 @@ class Site:
         pitches = sorted(snapshot.get("pitches", []), key=lambda p: (p["id"] not in placed, p["level"] != "beginner"))
         cards = snapshot.get("tips", {}).get("cards", [])
         values = {"slug": [slug], "pitch_id": [p["id"] for p in pitches[:1]], "card_id": [c["id"] for c in cards[:1]]}
+        values["version"] = [1]  # the logo's and accent stylesheet's version: images and CSS, not pages
         attendee = LiveClient(base)
         attendee.get(f"/e/{slug}")
         self.attendee_pages, self.facilitator_pages = [], []

@@ -401,6 +401,7 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
         "events.join_code:code": [code],
         "events.set_language:code": ["de", "en"],
         "name": sorted(_renderers),
+        "version": [1, 2, 99],  # the logo's and accent stylesheet's version (an old one redirects)
         "pitch_id": pitches or [other_pitch],
         "card_id": sorted({cards[0], cards[-1]}) if cards else [other_card],
     }
