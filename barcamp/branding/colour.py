@@ -61,7 +61,9 @@ def _mix(a: str, b: str, share: float) -> str:
 
 
 def _worst(colour: str, surfaces: tuple[str, ...]) -> float:
-    return min(contrast(colour, s) for s in surfaces)
+    """The lowest contrast on the surfaces, also tinted with 10% of the colour (the current tab)."""
+    tinted = tuple(_mix(s, colour, 0.10) for s in surfaces)
+    return min(contrast(colour, s) for s in surfaces + tinted)
 
 
 def checked(value: str) -> str:
