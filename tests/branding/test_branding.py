@@ -14,6 +14,7 @@ from barcamp.events.domain import create_event
 from tests.branding.images import jpeg, png, svg
 from tests.support.world import post_logo
 
+ACCENT_OK = "#6a1b9a"
 SAFE_LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 
@@ -202,3 +203,49 @@ def test_contrast_matches_the_wcag_examples():
     assert round(colour.contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(colour.contrast("#767676", "#ffffff"), 2) == 4.54
     assert colour.contrast("#777777", "#ffffff") < 4.5
+
+
+def _backup(app, slug) -> dict:
+    import json
+
+    from barcamp.core.identity import event_or_404
+    from barcamp.privacy.backup import backup
+
+    with app.test_request_context():
+        data = json.loads(json.dumps(backup(event_or_404(slug))))
+        db.session.remove()
+    return data
+
+
+def test_a_backup_carries_the_branding_and_an_import_checks_it_like_an_upload(app, camp, make_client):
+    import base64
+    import json
+
+    from tests.support.world import post_file
+
+    slug, fac = camp
+    upload(fac, slug, svg('<rect width="100" height="40" fill="#6a1b9a"/>'))
+    fac.post(f"/e/{slug}/facilitate/branding/accent", data={"accent-accent": ACCENT_OK})
+    data = _backup(app, slug)
+    (row,) = data["tables"]["branding"]
+    assert row["accent"] == ACCENT_OK and row["logo_type"] == "svg"
+    assert b"<rect" in base64.b64decode(row["logo"])
+
+    newcomer = make_client()
+    copied = post_file(newcomer, "/import", json.dumps(data).encode())
+    assert copied.status_code == 302
+    copy_slug = copied.headers["Location"].split("/")[2]
+    assert copy_slug != slug and logo_url(newcomer, copy_slug)
+    assert f"/e/{copy_slug}/brand/" in newcomer.get(f"/e/{copy_slug}").get_data(as_text=True)
+
+    for column, value in (
+        ("logo", base64.b64encode(svg("<script>alert(1)</script>")).decode()),  # not what an upload stores
+        ("logo", "not base64!"),
+        ("accent", "#ffd400"),  # too light: the upload's contrast rule holds for imports too
+        ("accent", "red;}body{"),
+        ("logo_type", "html"),
+    ):
+        tampered = json.loads(json.dumps(data))
+        tampered["tables"]["branding"][0][column] = value
+        r = post_file(make_client(), "/import", json.dumps(tampered).encode())
+        assert r.status_code == 400, (column, value)
