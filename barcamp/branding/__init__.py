@@ -11,7 +11,7 @@ May touch: the core seams and its own table.
 
 from __future__ import annotations
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
 from flask_babel import lazy_gettext as _l
 
 from barcamp.branding import colour, domain, views
@@ -24,8 +24,12 @@ __all__ = ["bp", "init_app"]
 
 
 def brand(event) -> dict:
-    """For templates: the logo's URL and the accent stylesheet's URL ("" when not set)."""
-    look = domain.look(event)
+    """For templates: the logo's URL and the accent stylesheet's URL ("" when not set).
+    Looked up once a request (the head, the header and the projector all ask)."""
+    cache = g.setdefault("branding", {})
+    if event.id not in cache:
+        cache[event.id] = domain.look(event)
+    look = cache[event.id]
     logo = url_for("branding.logo", slug=event.slug, version=look["version"]) if look["logo"] else ""
     css = url_for("branding.stylesheet", slug=event.slug, version=look["version"]) if look["palette"] else ""
     return {**look, "logo_url": logo, "css_url": css}
