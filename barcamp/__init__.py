@@ -7,7 +7,22 @@ from pathlib import Path
 from flask import Flask, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from barcamp import cli, console, core, events, grid, helping, mixer, offline, people, pitches, privacy, questions, tips
+from barcamp import (
+    branding,
+    cli,
+    console,
+    core,
+    events,
+    grid,
+    helping,
+    mixer,
+    offline,
+    people,
+    pitches,
+    privacy,
+    questions,
+    tips,
+)
 from barcamp.core import security, sockets  # sockets: its handlers exist before socketio.init_app
 from barcamp.core.extensions import babel, csrf, db, migrate, socketio
 from barcamp.core.ratelimits import limiter
@@ -15,7 +30,7 @@ from config import Config
 
 # Each feature's init_app registers its blueprints and adds itself to the shared screens.
 # The order is the console's and the projector's when they don't say otherwise.
-FEATURES = (events, console, pitches, grid, questions, tips, mixer, helping, people, privacy, offline)
+FEATURES = (events, console, branding, pitches, grid, questions, tips, mixer, helping, people, privacy, offline)
 
 
 def select_locale() -> str:

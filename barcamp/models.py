@@ -2,6 +2,7 @@
 their own tables from their own package (``barcamp.tips.models``), and shared ones from
 ``barcamp.core.models``."""
 
+from barcamp.branding.models import Branding
 from barcamp.core.models import Attendee, Day, Event, FacilitatorLink, Room, Slot, Tag, this_hour, utcnow
 from barcamp.grid.models import Placement
 from barcamp.helping.models import HelpOffer
@@ -13,6 +14,7 @@ from barcamp.tips.models import BoardReport, CardLink, Connection, Tip, TipCard,
 __all__ = [
     "Attendee",
     "BoardReport",
+    "Branding",
     "BuddyOffer",
     "BuddyPair",
     "BuddyRequest",

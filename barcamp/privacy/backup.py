@@ -11,6 +11,7 @@ whoever runs the server, never downloaded by a facilitator (they get ``summary``
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 from sqlalchemy import select
@@ -54,6 +55,8 @@ def plan() -> list[tuple]:
 def _dump(value):
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
+    if isinstance(value, bytes):  # a logo (branding): base64 text in the JSON file
+        return base64.b64encode(value).decode("ascii")
     return value
 
 

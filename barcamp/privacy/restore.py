@@ -9,13 +9,16 @@ refused as a whole, and a big one doesn't stall everyone else.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import secrets
 import time
 import uuid
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Time, delete, insert, select, update
+from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, String, Time, delete, insert, select, update
 
+from barcamp.branding.logo import TYPES as LOGO_TYPES
 from barcamp.core import rules, screens
 from barcamp.core.database import transaction
 from barcamp.core.enums import SLOT_KINDS, languages
@@ -54,6 +57,7 @@ def choices() -> dict[tuple[str, str], set[str]]:
         ("tip_mark", "kind"): set(MARK_KINDS),
         ("connection", "status"): {"pending", "accepted", "ignored"},
         ("board_report", "target"): {"tip", "card"},
+        ("branding", "logo_type"): {"", *LOGO_TYPES},
     }
 
 
@@ -82,6 +86,13 @@ def _coerce(table, column, raw):
         if (kind.length and len(raw) > kind.length) or "\x00" in raw:
             raise ImportProblem(f"{where} is too long or contains invalid characters")
         return raw
+    if isinstance(kind, LargeBinary):  # base64 (backup._dump); the table's rules check the bytes
+        try:
+            if not isinstance(raw, str) or len(raw) > 400_000:
+                raise TypeError
+            return base64.b64decode(raw, validate=True)
+        except (TypeError, binascii.Error) as exc:
+            raise ImportProblem(f"{where} has an invalid value") from exc
     try:
         if isinstance(kind, Boolean):
             if not isinstance(raw, bool):

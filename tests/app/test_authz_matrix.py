@@ -40,6 +40,12 @@ ACCESS = {
     "GET events.created": FAC,
     "GET events.facilitator_link": ANY,  # whoever holds the secret key becomes facilitator
     "GET api.event_snapshot": ANY,
+    # branding: the console's forms; the logo and the accent stylesheet every page loads
+    "POST branding.upload_logo": FAC,
+    "POST branding.remove_logo": FAC,
+    "POST branding.accent": FAC,
+    "GET branding.logo": ANY,
+    "GET branding.stylesheet": ANY,
     # facilitator console
     "GET setup.console": FAC,
     "POST setup.edit_event": FAC,

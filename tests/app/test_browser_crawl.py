@@ -19,7 +19,7 @@ from barcamp import create_app
 from barcamp.core import screens
 from tests.support.browser import PHONE, PROJECTOR
 from tests.support.env import ROOT
-from tests.support.world import ARG, LiveClient, rule_urls
+from tests.support.world import ARG, LOGO_SVG, LiveClient, post_logo, rule_urls
 
 PROJECTOR_MODES = screens.mode_values()
 
@@ -34,7 +34,7 @@ SKIP = {
     "events.facilitator_link": "opened first in the facilitator's context, to become facilitator",
     "events.projector": "visited in each projector mode, by a context of its own",
 }
-KNOWN_ARGS = ("slug", "pitch_id", "card_id")
+KNOWN_ARGS = ("slug", "pitch_id", "card_id", "version")
 
 
 def _is_page(response) -> bool:
@@ -58,16 +58,23 @@ def _event_rules():
 class Site:
     """One event on the live server: its facilitator over HTTP, and which of its URLs are pages for whom."""
 
-    def __init__(self, base: str, slug: str, fac_url: str):
+    def __init__(self, base: str, slug: str, fac_url: str, branded: bool = False):
         self.base, self.slug, self.fac_url = base, slug, fac_url
         self.fac = LiveClient(base)
         assert self.fac.get(fac_url.removeprefix(base)).status_code == 302
+        # branded (logo version 1, accent version 2): every page loads the logo and the accent's CSS.
+        # Not the shared demo event, which other tests read as it was made.
+        if branded:
+            assert post_logo(self.fac, f"/e/{slug}/facilitate/branding/logo", LOGO_SVG).status_code == 302
+            accent = self.fac.post(f"/e/{slug}/facilitate/branding/accent", data={"accent-accent": "#6a1b9a"})
+            assert accent.status_code == 302
         snapshot = self.fac.get(f"/api/v1/events/{slug}").r.json()
         placed = {c["pitch_id"] for c in snapshot.get("grid", []) if c["pitch_id"]}
         # the pitch to edit: a beginner-friendly one on the grid if there is one (its badge shows)
         pitches = sorted(snapshot.get("pitches", []), key=lambda p: (p["id"] not in placed, p["level"] != "beginner"))
         cards = snapshot.get("tips", {}).get("cards", [])
         values = {"slug": [slug], "pitch_id": [p["id"] for p in pitches[:1]], "card_id": [c["id"] for c in cards[:1]]}
+        values["version"] = [2] if branded else []  # the logo's and stylesheet's: images and CSS, not pages
         attendee = LiveClient(base)
         attendee.get(f"/e/{slug}")
         self.attendee_pages, self.facilitator_pages = [], []
@@ -177,7 +184,7 @@ def sites(live_server, live_demo):
     slug, fac_url = live_server.create_event("Browser Crawl Camp")
     return {
         "demo": Site(live_server.url, live_demo["slug"], live_demo["facilitator"]),
-        "fresh": Site(live_server.url, slug, fac_url),
+        "fresh": Site(live_server.url, slug, fac_url, branded=True),
     }
 
 

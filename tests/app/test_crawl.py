@@ -27,7 +27,7 @@ from barcamp.core import screens
 from barcamp.core.extensions import db
 from barcamp.models import Day, Event, FacilitatorLink, HelpOffer, Pitch, Placement, Question, Room, Slot, TipCard
 from tests.support.env import ROOT, fresh_app
-from tests.support.world import ARG, ok, rule_urls
+from tests.support.world import ARG, LOGO_SVG, ok, post_logo, rule_urls
 
 PROJECTOR_MODES = screens.mode_values()
 
@@ -366,6 +366,9 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
         camp = _camp(app, f"Crawl {name}", days_from_today=offset, schedule=name != "no_days")
         _tweak(camp, name)
     slug, fac = camp.slug, camp.fac
+    # every state is branded (logo version 1, accent version 2), so its logo and stylesheet are crawled
+    ok(post_logo(fac, f"/e/{slug}/facilitate/branding/logo", LOGO_SVG), "logo")
+    camp.post(fac, "/facilitate/branding/accent", {"accent-accent": "#6a1b9a"})
     clients = {"anonymous": app.test_client(use_cookies=False), "attendee": camp.attendee, "facilitator": fac}
     clients["other_attendee"] = other_attendee = app.test_client()
     ok(other_attendee.get(f"/e/{other_slug}"), "other event")
@@ -402,6 +405,7 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
         "events.join_code:code": [code],
         "events.set_language:code": ["de", "en"],
         "name": sorted(_renderers),
+        "version": [1, 2, 99],  # the logo's and stylesheet's version: 2 is current, the others redirect
         "pitch_id": pitches or [other_pitch],
         "card_id": sorted({cards[0], cards[-1]}) if cards else [other_card],
     }

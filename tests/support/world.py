@@ -23,6 +23,7 @@ from barcamp.core.extensions import db
 from barcamp.events.domain import create_event, new_facilitator_link
 from barcamp.models import (
     Attendee,
+    Branding,
     BuddyPair,
     Connection,
     Day,
@@ -115,6 +116,23 @@ def post_file(client, url: str, body: bytes, filename: str = "event.json", **kw)
     return client.post(url, data=data, content_type=f"multipart/form-data; boundary={boundary}", **kw)
 
 
+LOGO_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">'
+    b'<rect width="120" height="40" rx="8" fill="#6a1b9a"/><circle cx="20" cy="20" r="12" fill="#fff"/>'
+    b'<text x="40" y="27" font-size="18" fill="#fff">Camp</text></svg>'
+)
+
+
+def post_logo(client, url: str, body: bytes, filename: str = "logo.svg", content_type: str = "image/svg+xml"):
+    """Upload a logo as the console's form does (multipart ``logo-logo``), with a test or live client."""
+    fields = {"logo-logo": FileStorage(io.BytesIO(body), filename, content_type=content_type)}
+    boundary, data = encode_multipart(fields)
+    multipart = f"multipart/form-data; boundary={boundary}"
+    if isinstance(client, LiveClient):
+        return client.post(url, data=data, headers={"Content-Type": multipart})
+    return client.post(url, data=data, content_type=multipart)
+
+
 def rule_urls(rule, values: dict[str, list]) -> list[str]:
     """Concrete URLs for a url_map rule: every combination of its arguments' values.
 
@@ -163,6 +181,8 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
     for start, end in (("10:00", "11:00"), ("11:15", "12:00")):
         slot = {"slot-day": day_id, "slot-starts_at": start, "slot-ends_at": end, "slot-kind": "session"}
         ok(fac.post(f"/e/{slug}/facilitate/slots", data={**slot, "slot-label": v("", 80)}), "slot")
+    ok(post_logo(fac, f"/e/{slug}/facilitate/branding/logo", LOGO_SVG), "logo")
+    ok(fac.post(f"/e/{slug}/facilitate/branding/accent", data={"accent-accent": "#6a1b9a"}), "accent colour")
     ok(author.get(f"/e/{slug}"), "author visits")
     ok(author.post(f"/e/{slug}/me", data={"display_name": v("Ada")}), "profile")
     for title in (v("Flask security", 120), "Kaffee & Kuchen"):
@@ -240,6 +260,7 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
         offer_id = db.session.scalar(select(HelpOffer.id).where(HelpOffer.question_id == question_id))
         # the attendee's group-mate in the round: the author
         member_id = db.session.scalar(select(MixMember.id).where(MixMember.attendee_id == author_id))
+        version = db.session.scalar(select(Branding.version).where(Branding.event_id == event_id))
         db.session.remove()
     ids = {
         "slug": slug,
@@ -252,6 +273,7 @@ def build(app, name: str = "Matrix Camp", text: str = "", first_day=None, client
         "pair_id": pair_id,
         "offer_id": offer_id,
         "member_id": member_id,
+        "version": version,
         "link_id": link_id,
         "room_id": room_id,
         "day_id": day_id,
