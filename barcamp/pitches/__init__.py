@@ -12,7 +12,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
-from barcamp.pitches import console, enums, partials, timer, views, votes
+from barcamp.pitches import cards, console, enums, partials, timer, views, votes
 
 bp = views.bp
 __all__ = ["bp", "init_app"]
@@ -29,6 +29,7 @@ screens.template_helper(
     votes_left_for=partials.votes_left_for,
     my_vote_ids=partials.my_vote_ids,
     pitch_timer=timer.timer_context,
+    pitch_card=cards.pitch_card,
 )
 
 
