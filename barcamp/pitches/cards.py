@@ -91,12 +91,14 @@ def pitch_card(
     counts: dict | None,
     voted: Collection[int] = (),
     mine: Collection[int] = (),
+    csrf: str | None = None,
 ) -> Markup:
-    """One pitch's card for this viewer: the kept render with their vote, their pitch and the count."""
+    """One pitch's card for this viewer: the kept render with their vote, their pitch and the count
+    (``csrf``: the page's CSRF field, when the list has it already for all its cards)."""
     html = _kept(event, pitch, schedule.get(pitch.id, ("", "")), counts is not None)
     voted_it = pitch.id in voted
     html = (
-        html.replace(CSRF, str(csrf_input()))
+        html.replace(CSRF, str(csrf_input()) if csrf is None else csrf)
         .replace(ON, "0" if voted_it else "1")
         .replace(PRESSED, "true" if voted_it else "false")
         .replace(EDIT, "" if pitch.id in mine else " hidden")
