@@ -19,6 +19,7 @@ took part of the frame, a greenlet sends the rest while still holding the lock.
 from __future__ import annotations
 
 import struct
+from contextlib import contextmanager
 
 import gevent
 import gevent.socket
@@ -26,7 +27,22 @@ from gevent.lock import Semaphore
 
 YIELD_EVERY = 256  # direct writes between yields to the hub, so requests aren't stuck behind a burst
 _since_yield = 0
+_may_yield = False  # only inside ``yielding()``: other callers (a request's emit, engineio's) must not switch
 counts = {"direct": 0, "queued": 0}  # frames written directly / left to engineio (tests, /metrics)
+
+
+@contextmanager
+def yielding():
+    """Let a broadcast made inside yield to the hub every ``YIELD_EVERY`` sockets (the tally loop's
+    flush, which holds no transaction). Elsewhere a send never switches: a switch inside an emit
+    made from a request stalled the whole worker in the benchmark (votes timed out, every phone
+    was dropped)."""
+    global _may_yield
+    _may_yield = True
+    try:
+        yield
+    finally:
+        _may_yield = False
 
 
 def frame(payload: str) -> bytes:
@@ -146,7 +162,7 @@ def install(server) -> None:
             return queued(eio_sid, pkt)
         counts["direct"] += 1
         _since_yield += 1
-        if _since_yield >= YIELD_EVERY:
+        if _may_yield and _since_yield >= YIELD_EVERY:
             _since_yield = 0
             gevent.sleep(0)
         return None
