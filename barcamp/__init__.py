@@ -23,7 +23,7 @@ from barcamp import (
     questions,
     tips,
 )
-from barcamp.core import security, sockets  # sockets: its handlers exist before socketio.init_app
+from barcamp.core import fanout, security, sockets  # sockets: its handlers exist before socketio.init_app
 from barcamp.core.extensions import babel, csrf, db, migrate, socketio
 from barcamp.core.ratelimits import limiter
 from config import Config
@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
     sockets.guard(socketio.server)
+    fanout.install(socketio.server)  # broadcasts framed once, written straight to websockets
     app.wsgi_app = sockets.without_compression(app.wsgi_app)
     if app.config["PROXY_HOPS"]:
         # Outermost, so Socket.IO's origin check sees the host and scheme the proxy vouches for;

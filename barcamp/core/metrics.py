@@ -11,6 +11,7 @@ import hmac
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
 
 registry = CollectorRegistry()
 
@@ -41,6 +42,26 @@ BUSY = Counter(
 LIMITED = Counter(
     "barcamp_rate_limited_total", "Requests answered 429 (rate limits, fresh-identity ceilings).", registry=registry
 )
+
+
+class _Frames:
+    """Socket.IO frames written straight to a websocket or left to engineio's queue (``fanout``).
+
+    Read from plain counts when scraped: a prometheus Counter's lock on every frame would cost more
+    than the direct write saves."""
+
+    def collect(self):
+        from barcamp.core import fanout
+
+        family = CounterMetricFamily(
+            "barcamp_frames", "Socket.IO frames sent: written directly, or queued for engineio.", labels=["path"]
+        )
+        for path, n in fanout.counts.items():
+            family.add_metric([path], n)
+        yield family
+
+
+registry.register(_Frames())
 
 bp = Blueprint("metrics", __name__)
 

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import text
 
-from barcamp.core import metrics
+from barcamp.core import fanout, metrics
 from barcamp.core.database import after_commit
 from barcamp.core.extensions import db, socketio
 
@@ -148,7 +148,7 @@ def flush() -> int:
         socketio.emit("tally", {"kind": kind, "counts": full, "at": at}, to=room(event_id, True))
         if public is not None:
             to = room(event_id, topic=topic_of(kind))
-            with metrics.BROADCAST.time():
+            with metrics.BROADCAST.time(), fanout.yielding():
                 socketio.emit("tally", {"kind": kind, "counts": public, "at": at}, to=to)
         metrics.LAG.observe(time.monotonic() - marked)
         sent += 1

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from barcamp.core import dates, zones
 from barcamp.core.extensions import db
-from barcamp.core.models import Event, Room, Slot
+from barcamp.core.models import Day, Event, Room, Slot
 from barcamp.grid.models import Placement
 from barcamp.pitches.enums import ACTIVE
 from barcamp.pitches.models import Pitch
@@ -215,16 +215,30 @@ def schedule_of(event: Event) -> dict[int, tuple[str, str]]:
 
     The day is named when the event has several, as in the notices (``plan._moved``); so is the
     sort key ("2026-12-05 10:15", else "10:15"), which phones keep up to date from those notices.
+    Every attendee page asks for it, so it reads only the placed cells in one query, not the whole
+    grid (``build_grid``: interest, warnings, the queue), and says the same as ``Grid.when``.
     """
-    grid = build_grid(event)
-    several = len(grid.days) > 1
-
-    def key(row: Row) -> str:
-        return f"{row.slot.day.date.isoformat()} " * several + f"{row.slot.starts_at:%H:%M}"
-
-    return {
-        cell.pitch.id: (key(row), f"{grid.when(row)} · {cell.room.name}")
-        for row in grid.rows
-        for cell in row.cells
-        if cell.pitch is not None
-    }
+    placed = db.session.execute(
+        select(Placement.pitch_id, Slot, Room.name)
+        .join(Slot, Slot.id == Placement.slot_id)
+        .join(Room, Room.id == Placement.room_id)
+        .join(Pitch, Pitch.id == Placement.pitch_id)
+        .join(Day, Day.id == Slot.day_id)
+        .where(
+            Placement.event_id == event.id,
+            Day.event_id == event.id,
+            Room.event_id == event.id,
+            Slot.kind == "session",
+            Pitch.status == ACTIVE,
+        )
+    ).all()
+    if not placed:
+        return {}
+    several = len(event.days) > 1
+    out = {}
+    for pitch_id, slot, room_name in placed:
+        start = f"{slot.starts_at:%H:%M}"
+        key = f"{slot.day.date.isoformat()} " * several + start
+        when = f"{dates.day_short(slot.day)} {start}" if several else start
+        out[pitch_id] = (key, f"{when} · {room_name}")
+    return out

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from barcamp.core import screens
 from barcamp.core.database import count
-from barcamp.pitches import console, enums, partials, timer, views, votes
+from barcamp.pitches import cards, console, enums, partials, timer, views, votes
 from barcamp.pitches.models import Pitch
 
 bp = views.bp
@@ -33,6 +33,7 @@ screens.template_helper(
     votes_left_for=partials.votes_left_for,
     my_vote_ids=partials.my_vote_ids,
     pitch_timer=timer.timer_context,
+    pitch_card=cards.pitch_card,
 )
 
 
