@@ -163,3 +163,31 @@ def test_contact_visibility_options_fit_the_select_on_a_small_phone(live_server,
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=f"/tmp/tips-select-{locale}-{width}.png", full_page=True)
     ctx.close()
+
+
+def test_unmarking_a_saved_tip_is_confirmed_and_undo_saves_it_again(live_server, new_context):
+    slug, _ = live_server.create_event("Tips Undo Camp")
+    author = new_context("phone").new_page()
+    author.goto(f"{live_server.url}/e/{slug}/tips")
+    join_board(author, "Anna")
+    share = author.get_by_role("form", name="Share a tip")
+    share.get_by_label("Your tip").fill("The quiet room is on the 2nd floor.")
+    share.get_by_role("button", name="Post tip").click()
+    expect(author.locator("#toast")).to_have_text("Your tip is on the board.")
+
+    reader = new_context("phone").new_page()
+    reader.goto(f"{live_server.url}/e/{slug}/tips")
+    save = reader.get_by_role("button", name="Save for later")
+    toast = reader.locator("#toast")
+    save.click()
+    expect(toast).to_contain_text("Saved for later.")
+    expect(save).to_have_attribute("aria-pressed", "true")
+    save.click()
+    expect(toast).to_contain_text("Removed from your saved tips.")
+    expect(save).to_have_attribute("aria-pressed", "false")
+    toast.get_by_role("button", name="Undo").click()
+    expect(save).to_have_attribute("aria-pressed", "true")
+    expect(toast).to_contain_text("Saved for later.")
+    reader.reload()  # the server has it: the saved list shows it
+    expect(reader.get_by_role("region", name="My saved tips")).to_contain_text("The quiet room is on the 2nd floor.")
+    expect(reader.get_by_role("button", name="Save for later")).to_have_attribute("aria-pressed", "true")
