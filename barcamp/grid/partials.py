@@ -11,7 +11,9 @@ from barcamp.core.models import Event
 from barcamp.core.partials import partial
 from barcamp.grid.reading import build_grid, day_on_screen, event_tz, now_next
 
-PAGE_ROOMS = PAGE_SLOTS = 8  # the projector shows up to 8 rooms × 8 slots at once, then pages
+# The projector shows up to 4 rooms × 8 slots a page, in type read from the back row (3.6% of the
+# screen's height); grid.js splits a page's slots further when they don't fit the screen.
+PAGE_ROOMS, PAGE_SLOTS = 4, 8
 
 
 def programme_context(event: Event) -> dict:
@@ -40,7 +42,7 @@ def programme_partial(event: Event) -> str:
 
 @partial("grid_projector")
 def projector_partial(event: Event) -> str:
-    """The day's grid for the projector, paged when it has more than 8 rooms or 8 slots."""
+    """The day's grid for the projector, paged when it has more than 4 rooms or 8 slots."""
     grid = build_grid(event)
     day, rows = day_on_screen(grid)
     current, _upcoming, refresh_at = now_next(grid)

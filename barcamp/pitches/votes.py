@@ -31,7 +31,7 @@ from barcamp.core.identity import (
 )
 from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.core.ratelimits import fresh_votes, limiter
-from barcamp.core.replies import failed
+from barcamp.core.replies import done, failed
 from barcamp.core.security import local_url
 from barcamp.pitches.enums import ACTIVE
 from barcamp.pitches.models import Pitch, Vote
@@ -205,9 +205,8 @@ def vote(slug, pitch_id):
         return failed(exc.message, exc.status, to=back)
     if result is None:
         return ({"error": _("This pitch does not exist.")}, 404) if wants_json() else ("", 404)
-    if wants_json():
-        return {"ok": True, "voted": result.voted, "votes_left": result.votes_left, "pitch_id": pitch_id}
-    return redirect(back)
+    message = _("You said you'd attend.") if result.voted else _("You took back “I'd attend”.")
+    return done(back, message, voted=result.voted, votes_left=result.votes_left, pitch_id=pitch_id)
 
 
 @bp.get("/e/<slug>/votes/mine")

@@ -153,9 +153,8 @@ def vote(slug, question_id):
         flash(message, "error")
         return redirect(wall_url(event))
     on = qd.set_vote(question, current_attendee(event, create=True), request.form.get("on", "1") == "1")
-    if wants_json():
-        return {"ok": True, "voted": on, "question_id": question.id}
-    return redirect(wall_url(event, question))
+    message = _("You said “Me too”.") if on else _("You took back “Me too”.")
+    return done(wall_url(event, question), message, voted=on, question_id=question.id)
 
 
 @bp.post("/e/<slug>/questions/<int:question_id>/report")

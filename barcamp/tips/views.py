@@ -8,6 +8,7 @@ import json
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from barcamp.core.errors import DomainError, wants_json
 from barcamp.core.extensions import db
@@ -26,6 +27,15 @@ from barcamp.tips.partials import render_tips, tag_arg
 bp = Blueprint("tips", __name__)
 
 # --- helpers ------------------------------------------------------------------
+
+
+# What a mark's toggle says, by (kind, on): a visible confirmation (with "Undo" where JS runs).
+MARKED = {
+    ("helpful", True): _l("Marked as helpful."),
+    ("helpful", False): _l("No longer marked as helpful."),
+    ("saved", True): _l("Saved for later."),
+    ("saved", False): _l("Removed from your saved tips."),
+}
 
 
 def viewer(event: Event, create: bool = False):
@@ -188,7 +198,7 @@ def mark(slug, tip_id):
         state = board.set_mark(attendee, tip, kind, on)
     except DomainError as exc:
         return failed(exc.message, exc.status, to=board_url(event))
-    return done(board_url(event, f"#tip-{tip.id}"), None, kind=kind, on=state)
+    return done(board_url(event, f"#tip-{tip.id}"), MARKED[kind, state], kind=kind, on=state)
 
 
 @bp.post("/e/<slug>/tips/report/<any(tip, card):target>/<int:target_id>")

@@ -47,16 +47,49 @@ function scheduleBoundary() {
 }
 
 // --- projector: rotate through pages when the grid is bigger than one screen ----------
+// The server sends pages of up to 4 rooms; here each page's slots are split into views that fit
+// the screen's height (large type makes rows tall), and the views rotate.
 let pageIndex = 0;
 let rotateTimer;
+
+function slotViews(pageEl) {
+  // Greedy, like projector.js: rows in order, a new view when the next one would not fit.
+  pageEl.hidden = false;
+  const rows = [...pageEl.querySelectorAll("tbody tr")];
+  rows.forEach((tr) => { tr.hidden = false; });
+  const table = pageEl.querySelector("table");
+  const head = table.tHead ? table.tHead.getBoundingClientRect().height : 0;
+  const room = pageEl.getBoundingClientRect().bottom - table.getBoundingClientRect().top - head;
+  const views = [];
+  let top = null;
+  for (const tr of rows) {
+    const box = tr.getBoundingClientRect();
+    if (top === null || box.bottom - top > room) { views.push([]); top = box.top; }
+    views[views.length - 1].push(tr);
+  }
+  return views;
+}
+
 function setupPages() {
   clearInterval(rotateTimer);
   const box = document.querySelector("[data-pages]");
   if (!box) return;
   const pages = [...box.querySelectorAll("[data-page]")];
-  const show = () => pages.forEach((p, i) => { p.hidden = i !== pageIndex % pages.length; });
+  // Show every pager while measuring, so each view keeps room for it.
+  pages.forEach((p) => { p.querySelector("[data-pager]").hidden = false; p.hidden = true; });
+  const views = pages.flatMap((p) => { const v = slotViews(p); p.hidden = true; return v.map((rows) => [p, rows]); });
+  if (!views.length) return;
+  const show = () => {
+    const n = pageIndex % views.length;
+    const [pageEl, rows] = views[n];
+    pages.forEach((p) => { p.hidden = p !== pageEl; });
+    pageEl.querySelectorAll("tbody tr").forEach((tr) => { tr.hidden = !rows.includes(tr); });
+    const pager = pageEl.querySelector("[data-pager]");
+    pager.hidden = views.length < 2;
+    pager.textContent = box.dataset.pagerText.replace("{n}", n + 1).replace("{total}", views.length);
+  };
   show();
-  rotateTimer = setInterval(() => { pageIndex = (pageIndex + 1) % pages.length; show(); }, 12000);
+  if (views.length > 1) rotateTimer = setInterval(() => { pageIndex = (pageIndex + 1) % views.length; show(); }, 12000);
 }
 
 // --- phone: my sessions, filters, notices of sessions I voted for ---------------------
@@ -116,6 +149,15 @@ function afterRender() {
   applyFilters();
   scheduleBoundary();
   setupPages();
+}
+
+// The projector's stage can shrink (e.g. "Connection lost" takes a row): measure the pages again.
+let lastHeight = 0;
+const stage = document.querySelector(".projector .stage");
+if (stage && window.ResizeObserver) {
+  new ResizeObserver(() => {
+    if (stage.clientHeight !== lastHeight) { lastHeight = stage.clientHeight; setupPages(); }
+  }).observe(stage);
 }
 
 document.addEventListener("live:updated", (ev) => {

@@ -234,14 +234,54 @@ showWaiting();
 // --- visible confirmations ---------------------------------------------------------
 const toastBox = document.getElementById("toast");
 let toastTimer;
-export function toast(text) {
-  // A short message where the eye is (and announced: the box is a polite live region).
-  if (!toastBox || !text) return;
-  toastBox.textContent = text;
-  toastBox.hidden = false;
+function hideToastLater(ms) {
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toastBox.hidden = true; }, 5000);
+  toastTimer = setTimeout(() => { toastBox.hidden = true; }, ms);
 }
+export function toast(text, undo = null) {
+  // A short message where the eye is (and announced: the box is a polite live region); with
+  // ``undo``, an "Undo" button that takes the action back. It stays while focused or hovered.
+  if (!toastBox || !text) return;
+  toastBox.replaceChildren(text);
+  if (undo) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "quiet toast-undo";
+    button.textContent = toastBox.dataset.undo;
+    button.addEventListener("click", () => { toastBox.hidden = true; undo(); });
+    toastBox.append(" ", button);
+  }
+  toastBox.hidden = false;
+  hideToastLater(undo ? 8000 : 5000);
+}
+if (toastBox) {
+  toastBox.addEventListener("focusin", () => clearTimeout(toastTimer));
+  toastBox.addEventListener("mouseenter", () => clearTimeout(toastTimer));
+  toastBox.addEventListener("focusout", () => hideToastLater(3000));
+  toastBox.addEventListener("mouseleave", () => hideToastLater(3000));
+}
+
+// --- undo for on/off toggles (form[data-undoable], e.g. "I'd attend", "Me too", "Helpful") -----
+// The same endpoint again with the opposite "on" (the on/off rule, so a repeat can't flip twice),
+// through the form itself, or its copy after a live reload swapped the list.
+function undoToggle(form, item) {
+  const on = item.fields.find(([name]) => name === "on");
+  const key = form.dataset.undoable;
+  const again = form.isConnected ? form : document.querySelector(`form[data-undoable="${CSS.escape(key)}"]`);
+  if (!on || !again) return;
+  const want = on[1] === "1" ? "0" : "1";
+  const input = again.querySelector('input[name="on"]');
+  const button = again.querySelector('button[name="on"]');
+  if (input) { input.value = want; again.requestSubmit(); }
+  else if (button) { button.value = want; again.requestSubmit(button); }
+}
+document.addEventListener("bg:done", (ev) => {
+  const form = ev.target;
+  const { ok, data } = ev.detail.result;
+  if (ok && data.message && form.matches && form.matches("form[data-undoable]")) {
+    toast(data.message, () => undoToggle(form, ev.detail.item));
+  }
+});
 // The server's confirmation after a form was sent without JS, or a page opened at an anchor
 // (#my-card): it floats where the eye is, not scrolled away above the anchor.
 const flashes = document.querySelector(".flashes");

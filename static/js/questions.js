@@ -37,6 +37,7 @@ if (ask) newNonce();
 // Asked offline: it waits in the outbox, listed under "Your questions"; the box is free for the next.
 document.addEventListener("bg:queued", (ev) => {
   if (!ev.target.matches("form[data-ask]")) return;
+  asking = Math.max(0, asking - 1); // sent later: "Your questions" (#mine-<id>) tells it is mine
   ev.target.querySelector("textarea").value = "";
   count();
 });
@@ -49,7 +50,7 @@ document.addEventListener("bg:sent", (ev) => {
 // Upvotes flip at once; the coalesced tally brings the true count soon after.
 document.addEventListener("bg:optimistic", (ev) => {
   const form = ev.target;
-  if (form.matches("form[data-ask]")) { newNonce(); return; }
+  if (form.matches("form[data-ask]")) { newNonce(); asking += 1; return; }
   if (!form.matches("form.qw-vote")) return;
   const id = idOf(form);
   const turnOn = form.querySelector('input[name="on"]').value === "1";
@@ -67,6 +68,9 @@ document.addEventListener("bg:done", (ev) => {
     else { voted.delete(idOf(form)); announce(result.data.error || ""); refresh("questions", 0, "fresh=1"); }
     applyState();
   } else if (form.matches("form[data-ask]")) {
+    asking = Math.max(0, asking - 1);
+    if (result.data.id) seenIds.add(String(result.data.id));
+    markArrived();
     const text = form.querySelector("textarea");
     const sent = form.querySelector("[data-sent]");
     text.setAttribute("aria-invalid", result.ok ? "false" : "true");
@@ -90,7 +94,26 @@ document.addEventListener("bg:done", (ev) => {
   }
 });
 
-document.addEventListener("live:updated", applyState);
+// A question that arrives live from another phone is marked "New" (the list's data-arrived-label),
+// as arriving pitches are; the wall reloads whole, so the ids seen before tell which are new.
+// Mine ("Your questions", #mine-<id>) are not news to me. The marks last until the page reloads.
+const wallList = document.querySelector("[data-live=questions][data-arrived-label]");
+const seenIds = new Set([...document.querySelectorAll("[data-question]")].map((el) => el.dataset.question));
+const arrived = new Set();
+let asking = 0; // my questions on their way: an unseen id may be mine until the answer says
+function markArrived() {
+  if (!wallList) return;
+  for (const el of wallList.querySelectorAll("[data-question]")) {
+    const id = el.dataset.question;
+    if (!seenIds.has(id) && !asking) {
+      seenIds.add(id);
+      if (!document.getElementById(`mine-${id}`)) arrived.add(id);
+    }
+    if (arrived.has(id)) el.dataset.arrived = wallList.dataset.arrivedLabel;
+  }
+}
+
+document.addEventListener("live:updated", () => { markArrived(); applyState(); });
 
 // How many characters are left (3 to 500).
 const textarea = document.querySelector("form[data-ask] textarea");

@@ -6,13 +6,17 @@ Screenshots of each go to /tmp/shots-17/ for review."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 import barcamp  # noqa: F401  (its features register their projector modes)
 from barcamp.core import screens
+from barcamp.core.extensions import db
+from barcamp.models import Event, Pitch, Placement, Room, Slot
 from tests.support.live import Browserless
 from tests.support.world import LiveClient
 
@@ -29,7 +33,7 @@ TEXT_BOXES = """() => [...document.querySelectorAll('main *')].filter(el => {
   if (el.closest('.visually-hidden') || !el.getClientRects().length) return false;
   return [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
 }).map(el => { const r = el.getBoundingClientRect();
-  return {text: el.textContent.trim().slice(0, 40), grid: !!el.closest('.gtable'),
+  return {text: el.textContent.trim().slice(0, 40),
           size: parseFloat(getComputedStyle(el).fontSize),
           top: r.top, bottom: r.bottom, left: r.left, right: r.right}; })"""
 
@@ -70,9 +74,38 @@ def test_anchor_lands_below_the_sticky_tabs(live_server, live_demo, new_context)
     assert title["y"] >= header["y"] + header["height"], (title, header)
 
 
+def plan_grid(live_server, slug, rooms=6, slots=8):
+    """Rooms with locations and a day of slots, every cell holding one of the event's pitches (approved)."""
+    from barcamp import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": live_server.env["DATABASE_URL"]})
+    with app.app_context():
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+        room_rows = [
+            Room(event_id=event.id, name=f"Room {n + 1}", capacity=50, location=f"Floor {n}") for n in range(rooms)
+        ]
+        slot_rows = [
+            Slot(day_id=event.days[0].id, starts_at=dt.time(9 + n), ends_at=dt.time(9 + n, 45), kind="session")
+            for n in range(slots)
+        ]
+        db.session.add_all(room_rows + slot_rows)
+        db.session.flush()
+        pitches = list(db.session.scalars(select(Pitch).where(Pitch.event_id == event.id).order_by(Pitch.id)))
+        for pitch in pitches:  # one phone's many pitches wait for review: the facilitators approved them
+            pitch.status = "active"
+        pitches = iter(pitches)
+        for slot in slot_rows:
+            for room in room_rows:
+                pitch = next(pitches)
+                db.session.add(Placement(event_id=event.id, slot_id=slot.id, room_id=room.id, pitch_id=pitch.id))
+        db.session.commit()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def crowded(live_server):
-    """An event with 60 pitches (long titles, tags) and 40 questions; returns (slug, facilitator)."""
+    """An event with 60 pitches (long titles, tags) and 40 questions, 48 of them on a grid of
+    6 rooms × 8 slots; returns (slug, facilitator)."""
     slug, fac_url = live_server.create_event("Barcamp with a rather long name for the projector 2026")
     phone = Browserless(live_server.url)
     phone.open(f"/e/{slug}")
@@ -84,6 +117,7 @@ def crowded(live_server):
     for i in range(40):
         text = f"Question {i + 1}: how do you keep newcomers on board when the group grows beyond {i + 10} people?"
         assert phone.post(f"/e/{slug}/questions", {"text": text}).status_code == 200
+    plan_grid(live_server, slug)
     fac = LiveClient(live_server.url)
     assert fac.get(fac_url.removeprefix(live_server.url)).status_code == 302
     return slug, fac
@@ -102,8 +136,7 @@ def assert_projector_fits(page, width, height, where):
     assert scroll == [width, height], where
     boxes = page.evaluate(TEXT_BOXES)
     assert boxes, where
-    # The grid's table (up to 8 rooms × 8 slots a page) has smaller type: not done yet.
-    small = [b for b in boxes if b["size"] < MIN_TEXT * height and not b["grid"]]
+    small = [b for b in boxes if b["size"] < MIN_TEXT * height]
     assert small == [], where
     out = [b for b in boxes if b["top"] < 0 or b["left"] < 0 or b["bottom"] > height + 0.5 or b["right"] > width + 0.5]
     assert out == [], where
@@ -117,6 +150,7 @@ def test_projector_modes_fill_the_screen_with_large_text_and_nothing_cut_off(
     slug, fac = request.getfixturevalue("demo_fac" if which == "demo" else "crowded")
     ctx = browser.new_context(viewport={"width": width, "height": height})
     page = ctx.new_page()
+    page.clock.install()  # time runs as usual, and the test can turn the grid's pages
     for mode in screens.mode_values():
         assert fac.post(f"/e/{slug}/facilitate/projector", data={"mode": mode}).status_code == 302
         page.goto(f"{live_server.url}/e/{slug}/projector")
@@ -124,7 +158,28 @@ def test_projector_modes_fill_the_screen_with_large_text_and_nothing_cut_off(
         page.wait_for_timeout(300)  # projector.js has paged the lists
         shoot(page, f"projector{width}-{which}-{mode}")
         assert_projector_fits(page, width, height, f"{which} {mode} {width}x{height}")
+        if mode == "grid":
+            assert_every_grid_page_fits(page, width, height, which)
     ctx.close()
+
+
+def assert_every_grid_page_fits(page, width, height, which):
+    """Turn through the grid's pages: each fits the screen in large type, and together they show
+    every placed session."""
+    cells = page.locator(".pgrid td .gt-title")
+    placed = cells.count()
+    assert placed == (48 if which == "crowded" else placed) and placed > 0
+    pager = page.locator(".pgrid-page:not([hidden]) [data-pager]")
+    views = 1 if pager.is_hidden() else int(pager.inner_text().rsplit(" ", 1)[1])
+    seen = set()
+    for n in range(views):
+        if views > 1:
+            expect(pager).to_have_text(f"Page {n + 1} of {views}")
+        seen |= set(page.locator(".pgrid td .gt-title:visible").all_inner_texts())
+        shoot(page, f"projector{width}-{which}-grid-{n + 1}")
+        assert_projector_fits(page, width, height, f"{which} grid page {n + 1} {width}x{height}")
+        page.clock.fast_forward(12_000)
+    assert len(seen) == len(set(cells.all_inner_texts())), which
 
 
 def test_console_switches_the_projector_to_the_light_theme_live(live_server, new_context):

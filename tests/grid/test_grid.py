@@ -679,14 +679,15 @@ def test_projector_grid_and_printable_grid_show_a_placed_beginner_friendly_pitch
         assert "Erste Schritte" in html and '<span class="level-beginner-badge">Beginner-friendly</span>' in html
 
 
-def test_projector_pages_grids_bigger_than_eight_by_eight(app, camp, client):
+def test_projector_pages_grids_of_more_than_four_rooms(app, camp, client):
     rooms = tuple((f"Raum {n}", 10 + n, "") for n in range(10))
     c = camp(rooms=rooms)
     html = client.get(f"/e/{c.slug}/live/grid_projector").get_data(as_text=True)
-    assert "data-pages" in html and "Page 1 of 2" in html and "Page 2 of 2" in html
+    assert "Page 1 of 3" in html and "Page 3 of 3" in html
     assert html.count('<th scope="col">Raum') == 10
     small = camp(name="Small Camp")
-    assert "data-pages" not in client.get(f"/e/{small.slug}/live/grid_projector").get_data(as_text=True)
+    html = client.get(f"/e/{small.slug}/live/grid_projector").get_data(as_text=True)
+    assert "data-pager hidden>Page 1 of 1<" in html  # one page: no pager shown
 
 
 # --- keyboard path without JS -------------------------------------------------------------------

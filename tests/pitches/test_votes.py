@@ -45,10 +45,18 @@ def test_vote_toggles_and_is_idempotent(app, client, event_factory):
     slug, _ = event_factory()
     [pid] = make_pitches(app, slug, 1)
     client.get(f"/e/{slug}")
-    assert vote(client, slug, pid).get_json() == {"ok": True, "voted": True, "votes_left": None, "pitch_id": pid}
+    said = "You said you'd attend."  # the confirmation the toast shows (with "Undo")
+    assert vote(client, slug, pid).get_json() == {
+        "ok": True,
+        "message": said,
+        "voted": True,
+        "votes_left": None,
+        "pitch_id": pid,
+    }
     assert vote(client, slug, pid).get_json()["voted"] is True  # re-sent after a dropped connection
     assert db_votes(app, pid) == 1
-    assert vote(client, slug, pid, on=False).get_json()["voted"] is False
+    off = vote(client, slug, pid, on=False).get_json()
+    assert off["voted"] is False and off["message"] == "You took back “I'd attend”."
     assert vote(client, slug, pid, on=False).status_code == 200
     assert db_votes(app, pid) == 0
     assert client.get(f"/e/{slug}/votes/mine").get_json() == {
@@ -95,7 +103,13 @@ def test_budget_refuses_clearly_when_spent_and_frees_on_take_back(app, client, f
     assert db_votes(app, c) == 0
     assert "You have 0 of 2 votes left." in client.get(f"/e/{slug}").get_data(as_text=True)
     vote(client, slug, a, on=False)
-    assert vote(client, slug, c).get_json() == {"ok": True, "voted": True, "votes_left": 0, "pitch_id": c}
+    assert vote(client, slug, c).get_json() == {
+        "ok": True,
+        "message": "You said you'd attend.",
+        "voted": True,
+        "votes_left": 0,
+        "pitch_id": c,
+    }
     r = client.post(f"/e/{slug}/pitches/{b}/vote", data={"on": "0"})  # plain form works too
     assert r.status_code == 302
 

@@ -170,3 +170,40 @@ def test_a_question_whose_answer_was_lost_is_re_sent_and_shown_once(live_server,
     mine = phone.get_by_role("region", name="Your questions")
     expect(mine.get_by_text("Darf ich einfach in jede Session?")).to_have_count(1)
     expect(mine.get_by_text("Gibt es vegane Snacks?")).to_have_count(1)
+
+
+def test_a_question_arriving_live_is_marked_new_on_other_phones_and_the_moderators_wall(live_server, new_context):
+    slug, fac_url = live_server.create_event("Question New Camp")
+    asker = new_context("phone").new_page()
+    asker.goto(f"{live_server.url}/e/{slug}/questions")
+    asker.get_by_label("Your question", exact=True).fill("Where is the coffee?")
+    asker.get_by_role("button", name="Ask anonymously").click()
+    expect(asker.get_by_role("region", name="Your questions")).to_contain_text("Where is the coffee?")
+
+    reader = new_context("phone").new_page()
+    reader.goto(f"{live_server.url}/e/{slug}/questions")
+    moderator = new_context("laptop").new_page()
+    moderator.goto(fac_url)
+    moderator.goto(f"{live_server.url}/e/{slug}/questions")
+    for page in (asker, reader, moderator):
+        expect(page.locator("body[data-live=on]")).to_have_count(1)
+
+    asker.get_by_label("Your question", exact=True).fill("Is there a quiet room?")
+    asker.get_by_role("button", name="Ask anonymously").click()
+    for page in (reader, moderator):
+        fresh = page.get_by_role("article", name="Is there a quiet room?")
+        expect(fresh).to_have_attribute("data-arrived", "New")
+        assert (
+            fresh.evaluate("el => getComputedStyle(el, '::before').content") == '"New"'
+        )  # shown, not only an attribute
+        expect(page.get_by_role("article", name="Where is the coffee?")).not_to_have_attribute("data-arrived", "New")
+    mine = asker.get_by_role("article", name="Is there a quiet room?")
+    expect(mine).to_be_visible()
+    expect(mine).not_to_have_attribute("data-arrived", "New")  # my own question is no news to me
+
+    # The mark stays through the next live reload of the wall (an upvote elsewhere).
+    asker.get_by_role("article", name="Where is the coffee?").get_by_role("button", name="Me too").click()
+    expect(reader.get_by_role("article", name="Where is the coffee?").locator("[data-tally]")).to_have_text("1")
+    reader.get_by_role("article", name="Where is the coffee?").get_by_role("button", name="Me too").click()
+    expect(reader.get_by_role("article", name="Is there a quiet room?")).to_have_attribute("data-arrived", "New")
+    reader.screenshot(path="/tmp/17p-question-new.png", full_page=True)

@@ -343,6 +343,7 @@ def test_upvote_toggles_once_per_attendee(app, client, make_client, event_factor
     voter, other = make_client(), make_client()
     assert voter.post(url, data={"on": "1"}, headers=JSON).get_json() == {
         "ok": True,
+        "message": "You said “Me too”.",
         "voted": True,
         "question_id": q.id,
     }

@@ -99,9 +99,7 @@ def test_connect_request_accept_reveals_contacts_to_both(live_server, new_contex
     # A third person, also on the board, sees neither contact anywhere.
     cem = new_context("phone").new_page()
     cem.goto(f"{live_server.url}/e/{slug}/tips")
-    join_board(
-        cem, "Cem", contact="cem@example.org", visibility="Public to board members: everyone who joined the board"
-    )
+    join_board(cem, "Cem", contact="cem@example.org", visibility="Everyone on the board")
     for name in ("Bea", "Ali"):
         cem.get_by_role("region", name="People on the board").get_by_role("link", name=name).click()
         expect(cem.get_by_role("heading", level=1, name=name)).to_be_visible()
@@ -136,3 +134,60 @@ def test_joined_board_person_and_moderation_pages_have_no_serious_axe_violations
     laptop.get_by_role("link", name="Moderate the tips board").click()
     found["moderation"] = axe_violations(laptop)
     assert {k: v for k, v in found.items() if v} == {}
+
+
+# The text of the chosen option, as the select draws it: does it fit inside the box (less the arrow)?
+OPTION_FITS = """sel => { const cs = getComputedStyle(sel);
+  const ctx = document.createElement('canvas').getContext('2d'); ctx.font = cs.font;
+  const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+  return {scroll: sel.scrollWidth, client: sel.clientWidth, text: ctx.measureText(sel.selectedOptions[0].text).width,
+          room, right: sel.getBoundingClientRect().right}; }"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_contact_visibility_options_fit_the_select_on_a_small_phone(live_server, browser, width, locale):
+    slug, _ = live_server.create_event("Narrow Select Camp")
+    ctx = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True, locale=locale)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/e/{slug}/tips")
+    select = page.get_by_role("form", name=re.compile("Join the board|mitmachen")).locator("select")
+    values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+    assert values == ["request", "public", "never"]
+    for value in values:
+        select.select_option(value)
+        box = select.evaluate(OPTION_FITS)
+        assert box["scroll"] <= box["client"], (locale, value, box)
+        assert box["text"] <= box["room"], (locale, value, box)  # the chosen text shows in full
+        assert box["right"] <= width, (locale, value, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=f"/tmp/tips-select-{locale}-{width}.png", full_page=True)
+    ctx.close()
+
+
+def test_unmarking_a_saved_tip_is_confirmed_and_undo_saves_it_again(live_server, new_context):
+    slug, _ = live_server.create_event("Tips Undo Camp")
+    author = new_context("phone").new_page()
+    author.goto(f"{live_server.url}/e/{slug}/tips")
+    join_board(author, "Anna")
+    share = author.get_by_role("form", name="Share a tip")
+    share.get_by_label("Your tip").fill("The quiet room is on the 2nd floor.")
+    share.get_by_role("button", name="Post tip").click()
+    expect(author.locator("#toast")).to_have_text("Your tip is on the board.")
+
+    reader = new_context("phone").new_page()
+    reader.goto(f"{live_server.url}/e/{slug}/tips")
+    save = reader.get_by_role("button", name="Save for later")
+    toast = reader.locator("#toast")
+    save.click()
+    expect(toast).to_contain_text("Saved for later.")
+    expect(save).to_have_attribute("aria-pressed", "true")
+    save.click()
+    expect(toast).to_contain_text("Removed from your saved tips.")
+    expect(save).to_have_attribute("aria-pressed", "false")
+    toast.get_by_role("button", name="Undo").click()
+    expect(save).to_have_attribute("aria-pressed", "true")
+    expect(toast).to_contain_text("Saved for later.")
+    reader.reload()  # the server has it: the saved list shows it
+    expect(reader.get_by_role("region", name="My saved tips")).to_contain_text("The quiet room is on the 2nd floor.")
+    expect(reader.get_by_role("button", name="Save for later")).to_have_attribute("aria-pressed", "true")

@@ -294,7 +294,7 @@ def test_helpful_counts_once_per_attendee_and_is_tallied(app, client, make_clien
     fan = make_client()
     for _ in range(3):
         r = fan.post(f"/e/{slug}/tips/{tid}/mark", data={"kind": "helpful", "on": "1"}, headers=JSON)
-        assert r.get_json() == {"ok": True, "message": None, "kind": "helpful", "on": True}
+        assert r.get_json() == {"ok": True, "message": "Marked as helpful.", "kind": "helpful", "on": True}
     fan2 = make_client()
     fan2.post(f"/e/{slug}/tips/{tid}/mark", data={"kind": "helpful"})  # no-JS toggle
     assert flush(app) >= 1
