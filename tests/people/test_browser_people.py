@@ -4,6 +4,7 @@ each finds the other on "People I met" with profile links, by cookie or by the s
 and downloads a vCard that parses."""
 
 import datetime as dt
+import glob
 import os
 import re
 import time
@@ -14,12 +15,14 @@ import requests
 from playwright.sync_api import expect
 
 from tests.support.browser import axe_violations
+from tests.support.env import need
 from tests.support.live import LiveServer
 from tests.support.vcard import parse
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("PEOPLE_SHOTS")  # a folder: save screenshots of the new screens there
-FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+# Debian's libfaketime (package faketime), wherever its multiarch folder is
+FAKETIME_LIB = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))), "")
 
 
 def shot(page, name):
@@ -54,8 +57,8 @@ def no_sideways_scroll(page) -> bool:
 @pytest.fixture
 def after_the_event(live_server, tmp_path):
     """Factory: the same app and database, served with a clock frozen on ``day`` at noon."""
-    if not Path(FAKETIME_LIB).exists():
-        pytest.skip("libfaketime is not installed")
+    if not FAKETIME_LIB:
+        need("libfaketime is not installed (apt-get install faketime)")
     servers = []
 
     def start(day: dt.date) -> LiveServer:
