@@ -9,11 +9,16 @@ May touch: the core seams (``signing`` for its private link) and those features'
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
+from barcamp.core import screens
 from barcamp.people import views
 
 bp = views.bp
 __all__ = ["bp", "init_app"]
+
+# A tab of its own, never kept offline (other people's contacts: no copy is kept anywhere)
+screens.attendee_tab("people.page", _l("People"), 37)
 
 
 def init_app(app: Flask) -> None:
