@@ -16,7 +16,7 @@ bp = Blueprint("branding", __name__)
 
 YEAR = "public, max-age=31536000, immutable"  # the version in the URL changes with the content
 # For the SVG above all: nothing it says can run or load anything, even opened on its own.
-LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 
 
 def _console(event):

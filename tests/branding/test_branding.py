@@ -15,7 +15,7 @@ from tests.branding.images import jpeg, png, svg
 from tests.support.world import post_logo
 
 ACCENT_OK = "#6a1b9a"
-SAFE_LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+SAFE_LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 
 
 @pytest.fixture
