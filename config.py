@@ -55,6 +55,9 @@ class Config:
     SOCKETIO_ORIGINS = [o for o in os.environ.get("SOCKETIO_ORIGINS", "").split(",") if o]
     # Seconds between coalesced tally broadcasts per event.
     TALLY_INTERVAL = float(os.environ.get("TALLY_INTERVAL", "0.4"))
+    # Write broadcasts straight to websockets (core/fanout.py). Off by default: on a saturated
+    # 2-core machine one benchmark run each gave p99 10 s with it and 3.8 s without (issue #21 note).
+    DIRECT_FANOUT = os.environ.get("DIRECT_FANOUT", "0") == "1"
     MAX_CONTENT_LENGTH = 256 * 1024
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SESSION_COOKIE_HTTPONLY = True

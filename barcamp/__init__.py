@@ -60,7 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
     sockets.guard(socketio.server)
-    fanout.install(socketio.server)  # broadcasts framed once, written straight to websockets
+    if app.config["DIRECT_FANOUT"]:
+        fanout.install(socketio.server)  # broadcasts framed once, written straight to websockets
     app.wsgi_app = sockets.without_compression(app.wsgi_app)
     if app.config["PROXY_HOPS"]:
         # Outermost, so Socket.IO's origin check sees the host and scheme the proxy vouches for;

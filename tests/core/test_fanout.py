@@ -3,7 +3,6 @@ each websocket, never interleaved with engineio's own writes, with polling clien
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 
@@ -17,8 +16,7 @@ from wsproto.frame_protocol import FrameProtocol
 
 from barcamp.core.fanout import Locked, frame
 from tests.core.test_metrics import scrape
-from tests.support.env import pg_create, pg_drop
-from tests.support.live import Browserless, LiveServer
+from tests.support.live import Browserless, own_server
 
 
 def messages_in(data: bytes) -> list[str]:
@@ -122,21 +120,14 @@ def test_a_direct_write_to_a_full_socket_is_refused_whole():
 
 
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
+def fanout_server(tmp_path_factory):
     """A live server of its own, so other tests' sockets don't move the frame counts."""
-    tmp = tmp_path_factory.mktemp("fanout")
-    admin = os.environ.get("TEST_DATABASE_URL")
-    url = pg_create(admin) if admin else f"sqlite:///{tmp / 'f.db'}"
-    server = LiveServer(url, tmp)
-    server.migrate()
-    yield server.start()
-    server.close()
-    if admin:
-        pg_drop(url, admin)
+    with own_server(tmp_path_factory.mktemp("fanout"), "f", {"DIRECT_FANOUT": "1"}) as server:
+        yield server
 
 
-def test_websocket_and_polling_phones_both_see_every_tally_and_websockets_get_it_directly(own_server):
-    server = own_server
+def test_websocket_and_polling_phones_both_see_every_tally_and_websockets_get_it_directly(fanout_server):
+    server = fanout_server
     slug, fac_url = server.create_event("Fanout Camp")
     fac = Browserless(server.url)
     fac.open(fac_url.replace(server.url, ""))
