@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from barcamp.branding import colour, domain
 from barcamp.branding import logo as logos
 from barcamp.branding.forms import AccentForm, LogoForm
+from barcamp.console.views import console_url
 from barcamp.core import screens
 from barcamp.core.identity import event_or_404, facilitator_required
 from barcamp.core.replies import done, failed
@@ -17,10 +18,6 @@ bp = Blueprint("branding", __name__)
 YEAR = "public, max-age=31536000, immutable"  # the version in the URL changes with the content
 # For the SVG above all: nothing it says can run or load anything, even opened on its own.
 LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
-
-
-def _console(event):
-    return url_for("setup.console", slug=event.slug) + "#branding"
 
 
 def _refused(event, message, **bound):
@@ -40,7 +37,7 @@ def upload_logo(event):
         form.logo.errors = [str(exc)]
         return _refused(event, str(exc), logo_form=form)
     domain.set_logo(event, checked)
-    return done(_console(event), _("Logo saved."))
+    return done(console_url(event, "#branding"), _("Logo saved."))
 
 
 @bp.post("/e/<slug>/facilitate/branding/logo/delete")
@@ -48,7 +45,7 @@ def upload_logo(event):
 def remove_logo(event):
     """Remove the event's logo."""
     domain.remove_logo(event)
-    return done(_console(event), _("Logo removed."))
+    return done(console_url(event, "#branding"), _("Logo removed."))
 
 
 @bp.post("/e/<slug>/facilitate/branding/accent")
@@ -63,7 +60,10 @@ def accent(event):
             form.accent.errors = [str(exc)]
     if form.errors:
         return _refused(event, form.error_text(), accent_form=form)
-    return done(_console(event), _("Accent colour saved.") if form.accent.data else _("The default colour is back."))
+    return done(
+        console_url(event, "#branding"),
+        _("Accent colour saved.") if form.accent.data else _("The default colour is back."),
+    )
 
 
 @bp.get("/e/<slug>/logo/<int:version>")
