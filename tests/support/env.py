@@ -20,7 +20,8 @@ CI = os.environ.get("CI", "").lower() == "true"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
-os.environ.setdefault("BARCAMP_INSTANCE", str(Path("/tmp") / f"barcamp-test-{os.getpid()}"))
+# One instance folder per test process (pytest-xdist's workers each get their own).
+os.environ["BARCAMP_INSTANCE"] = str(Path("/tmp") / f"barcamp-test-{os.getpid()}")
 
 
 def need(reason: str):
