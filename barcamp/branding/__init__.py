@@ -11,7 +11,7 @@ May touch: the core seams and its own table.
 
 from __future__ import annotations
 
-from flask import Flask, g, url_for
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 
 from barcamp.branding import colour, domain, views
@@ -30,9 +30,7 @@ def brand(event) -> dict:
     if event.id not in cache:
         cache[event.id] = domain.look(event)
     look = cache[event.id]
-    logo = url_for("branding.logo", slug=event.slug, version=look["version"]) if look["logo"] else ""
-    css = url_for("branding.stylesheet", slug=event.slug, version=look["version"]) if look["palette"] else ""
-    return {**look, "logo_url": logo, "css_url": css}
+    return {**look, **domain.urls(event, look)}
 
 
 def _clean_logo(data) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import url_for
+
 from barcamp.branding import colour
 from barcamp.branding.logo import Logo
 from barcamp.branding.models import Branding
@@ -30,7 +32,7 @@ def set_logo(event: Event, logo: Logo) -> None:
     """Store a checked logo (``logo.checked``) in place of the old one."""
     row = _row(event)
     row.logo, row.logo_type = logo.data, logo.kind
-    realtime.changed(event.id, "projector")
+    _announce(event)
 
 
 @transaction
@@ -38,7 +40,7 @@ def remove_logo(event: Event) -> None:
     """Remove the logo; the header shows the event's name alone again."""
     row = _row(event)
     row.logo, row.logo_type = None, ""
-    realtime.changed(event.id, "projector")
+    _announce(event)
 
 
 @transaction
@@ -46,7 +48,22 @@ def set_accent(event: Event, value: str) -> None:
     """Use a colour (``colour.checked``) as the accent, or "" for the app's own."""
     row = _row(event)
     row.accent = colour.checked(value) if value else ""
-    realtime.changed(event.id, "projector")
+    _announce(event)
+
+
+def urls(event: Event, look: dict) -> dict:
+    """The logo's and the accent stylesheet's URLs for a ``look`` ("" for what is not set)."""
+    version = look["version"]
+    return {
+        "logo_url": url_for("branding.logo", slug=event.slug, version=version) if look["logo"] else "",
+        "css_url": url_for("branding.stylesheet", slug=event.slug, version=version) if look["palette"] else "",
+    }
+
+
+def _announce(event: Event) -> None:
+    """Every open page swaps in the new logo and accent (static/js/live.js), once committed."""
+    db.session.flush()
+    realtime.changed(event.id, "brand", **urls(event, look(event)))
 
 
 def look(event: Event) -> dict:

@@ -22,6 +22,7 @@ SHELL = (
     "vendor/socket.io.min.js",
     "js/live.js",
     "js/notices.js",
+    "js/brand.js",
     "js/pitches.js",
     "js/grid.js",
     "js/questions.js",

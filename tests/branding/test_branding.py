@@ -179,7 +179,7 @@ def test_an_accent_drives_the_css_variables_in_both_themes_with_aa_everywhere(ca
     r = fac.post(f"/e/{slug}/facilitate/branding/accent", data={"accent-accent": "#6A1B9A"})
     assert r.status_code == 302
     page = client.get(f"/e/{slug}").get_data(as_text=True)
-    href = re.search(r'<link rel="stylesheet" href="(/e/[^"]+/brand/\d+\.css)">', page).group(1)
+    href = re.search(r'<link rel="stylesheet" href="(/e/[^"]+/brand/\d+\.css)"', page).group(1)
     css = client.get(href)
     assert css.mimetype == "text/css"
     text = css.get_data(as_text=True)

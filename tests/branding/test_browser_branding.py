@@ -114,3 +114,40 @@ def test_logo_and_accent_from_the_console_show_on_phone_projector_and_poster(liv
     shot(poster, "poster-1366")
     assert len(pdf_pages(poster.pdf(format="A4", print_background=True))) == 1  # the logo keeps it on one page
     assert poster.title() != "owned"
+
+
+def test_a_new_logo_and_accent_reach_open_phones_and_the_projector_without_a_reload(live_server, new_context):
+    from tests.support.world import post_logo
+
+    slug, fac_url = live_server.create_event("Live Brand Camp")
+    palette = colour.palette(ACCENT)
+    fac = LiveClient(live_server.url)
+    assert fac.get(fac_url.removeprefix(live_server.url)).status_code == 302
+    phone = new_context("phone").new_page()
+    phone.goto(f"{live_server.url}/e/{slug}")
+    projector = new_context("projector").new_page()
+    projector.goto(f"{live_server.url}/e/{slug}/projector")
+    for page in (phone, projector):
+        expect(page.locator("body[data-live=on]")).to_be_attached()
+        page.evaluate("window.notReloaded = true")
+    assert phone.locator(".top .brand-logo").count() == 0
+    before = phone.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()")
+
+    assert post_logo(fac, f"/e/{slug}/facilitate/branding/logo", LOGO_SVG).status_code in (200, 302)
+    assert fac.post(f"/e/{slug}/facilitate/branding/accent", data={"accent-accent": ACCENT}).status_code in (200, 302)
+    loaded(phone, ".top .brand-logo")
+    loaded(projector, ".stage-logo")
+    assert projector.locator(".stage-logo").get_attribute("alt") == "Logo of Live Brand Camp"
+    accent = "getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()"
+    phone.wait_for_function(f"{accent} === {palette['light']!r}")
+    side = projector.locator(".stage-side")
+    expect(side).to_have_css("border-top-color", rgb(palette["dark"]))
+    assert phone.locator("link[data-brand-css]").count() == 1
+
+    assert fac.post(f"/e/{slug}/facilitate/branding/logo/delete").status_code in (200, 302)
+    assert fac.post(f"/e/{slug}/facilitate/branding/accent", data={"accent-accent": ""}).status_code in (200, 302)
+    expect(phone.locator(".top .brand-logo")).to_have_count(0)
+    expect(projector.locator(".stage-logo")).to_have_count(0)
+    phone.wait_for_function(f"{accent} === {before!r}")
+    assert phone.locator("link[data-brand-css]").count() == 0
+    assert phone.evaluate("window.notReloaded") and projector.evaluate("window.notReloaded")
