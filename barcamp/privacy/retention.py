@@ -1,5 +1,5 @@
-"""Deleting an event, and the retention purge of anonymous questions, tips and the mixer's rounds
-and buddy pairs.
+"""Deleting an event, and the retention purge of anonymous questions, the tips board (tips and
+cards with their contacts) and the mixer's rounds and buddy pairs.
 
 "After the event ends" means after midnight following its last day, in the event's time zone.
 An event whose dates can't be counted with (an old row from before dates were checked) is
@@ -19,7 +19,7 @@ from barcamp.core.extensions import db
 from barcamp.core.models import Day, Event, utcnow
 from barcamp.mixer.models import BuddyOffer, BuddyPair, BuddyRequest, MixRound
 from barcamp.questions.models import Question
-from barcamp.tips.models import BoardReport, Tip, TipCard
+from barcamp.tips.models import BoardReport, CardLink, Connection, Tip, TipCard, card_tag
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,13 @@ def _purge_one(event_id: int) -> tuple[int, int]:
     cards = select(TipCard.id).where(TipCard.event_id == event_id)
     tips = db.session.execute(delete(Tip).where(Tip.card_id.in_(cards))).rowcount
     questions = db.session.execute(delete(Question).where(Question.event_id == event_id)).rowcount
-    db.session.execute(delete(BoardReport).where(BoardReport.event_id == event_id, BoardReport.target == "tip"))
+    # The board's cards go too, with their contacts, profile links, connections and reports: after
+    # the retention period nobody's contact details are kept ("People I met" is empty by then).
+    db.session.execute(delete(BoardReport).where(BoardReport.event_id == event_id))
+    db.session.execute(delete(Connection).where(Connection.from_card_id.in_(cards) | Connection.to_card_id.in_(cards)))
+    db.session.execute(delete(CardLink).where(CardLink.card_id.in_(cards)))
+    db.session.execute(delete(card_tag).where(card_tag.c.card_id.in_(cards)))
+    db.session.execute(delete(TipCard).where(TipCard.event_id == event_id))
     # The mixer's rounds (with members, tokens and contact swaps) and buddy pairings: kept only for
     # "no repeated pair" and the dashboard's counts during the event.
     for model in (MixRound, BuddyPair, BuddyRequest, BuddyOffer):
@@ -60,8 +66,8 @@ def _purge_one(event_id: int) -> tuple[int, int]:
 
 @transaction
 def purge_expired(retention_days: int, now: dt.datetime | None = None) -> dict[str, int]:
-    """Delete questions and tips (with their votes, marks and reports), and the mixer's rounds and
-    buddy pairs, of events past retention."""
+    """Delete questions, tips and tips cards (with their votes, marks, contacts, connections and
+    reports), and the mixer's rounds and buddy pairs, of events past retention."""
     now = now or utcnow()
     last_days = select(Event, func.max(Day.date)).outerjoin(Day, Day.event_id == Event.id).group_by(Event.id)
     counts = {"events": 0, "questions": 0, "tips": 0, "skipped": 0}

@@ -17,7 +17,7 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 
 from barcamp.core.extensions import db
-from barcamp.models import Attendee, Pitch, Question, QuestionVote, Tip, TipCard, TipMark, Vote
+from barcamp.models import Attendee, CardLink, Connection, Pitch, Question, QuestionVote, Tip, TipCard, TipMark, Vote
 from tests.support.env import ROOT, pg_create, pg_drop
 from tests.support.live import LiveServer, own_server
 from tests.support.world import build, dump, post_file
@@ -263,13 +263,18 @@ def _counts(app, event_id):
         cards = select(TipCard.id).where(TipCard.event_id == event_id)
         tips = db.session.scalar(select(func.count(Tip.id)).where(Tip.card_id.in_(cards)))
         marks = db.session.scalar(select(func.count(TipMark.id)).join(Tip).where(Tip.card_id.in_(cards)))
+        # The board's cards with their contacts, profile links and connections go with the tips.
+        board = (
+            db.session.scalar(select(func.count(TipCard.id)).where(TipCard.event_id == event_id)),
+            db.session.scalar(select(func.count(CardLink.id)).where(CardLink.card_id.in_(cards))),
+            db.session.scalar(select(func.count(Connection.id)).where(Connection.to_card_id.in_(cards))),
+        )
         kept = (
             db.session.scalar(select(func.count(Pitch.id)).where(Pitch.event_id == event_id)),
             db.session.scalar(select(func.count(Vote.id)).join(Pitch).where(Pitch.event_id == event_id)),
-            db.session.scalar(select(func.count(TipCard.id)).where(TipCard.event_id == event_id)),
         )
         db.session.remove()
-    return (q, qv, tips, marks), kept
+    return (q, qv, tips, marks, *board), kept
 
 
 def berlin_midnight_after(day: dt.date) -> dt.datetime:
@@ -294,7 +299,7 @@ def test_purge_deletes_questions_and_tips_only_after_the_retention_period(app):
     with app.app_context():
         counts = purge_expired(30, now=end + dt.timedelta(days=30))
     assert counts == {"events": 1, "questions": 1, "tips": 1, "skipped": 0}
-    assert _counts(app, event_id) == ((0, 0, 0, 0), kept)
+    assert _counts(app, event_id) == ((0, 0, 0, 0, 0, 0, 0), kept)
     assert world.clients["facilitator"].get(f"/e/{world.slug}/tips/moderate").status_code == 200
     assert world.clients["attendee"].get(f"/e/{world.slug}/questions").status_code == 200
 
@@ -324,7 +329,7 @@ def test_purge_command_deletes_old_anonymous_content(app, database_url, tmp_path
     )
     assert out.returncode == 0, out.stderr
     assert "Purged 1 questions and 1 tips of 1 events." in out.stdout
-    assert _counts(app, world.ids["event_id"])[0] == (0, 0, 0, 0)
+    assert _counts(app, world.ids["event_id"])[0] == (0, 0, 0, 0, 0, 0, 0)
 
 
 def test_live_server_purges_by_itself(tmp_path):
