@@ -25,7 +25,7 @@ from barcamp.questions.domain import owns
 from barcamp.questions.models import Question
 from barcamp.questions.reading import vote_counts
 from barcamp.tips import consent
-from barcamp.tips.reading import card_of, member
+from barcamp.tips.reading import board_members, card_of, member
 
 NOTE_LENGTH = 140
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -174,7 +174,8 @@ def for_asker(event: Event, mine: list[Question], asker: Attendee | None = None)
     """What the asker's own list needs: the offers on their questions, the meeting points, the
     asker's own card and which helpers are on the tips board (to share the card with)."""
     offers = offers_on(mine)
-    on_board = {o.id for these in offers.values() for o in these if helper_card(event, o) is not None}
+    members = board_members(event.id, {o.helper_id for these in offers.values() for o in these})
+    on_board = {o.id for these in offers.values() for o in these if o.helper_id in members}
     return {
         "offers": offers,
         "points": points_of(event.id),

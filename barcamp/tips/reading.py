@@ -26,6 +26,16 @@ def member(card: TipCard | None) -> TipCard | None:
     return card if card is not None and not card.hidden else None
 
 
+def board_members(event_id: int, attendee_ids: set[int]) -> set[int]:
+    """Which of these attendees are board members (a card not hidden by a facilitator), in one query."""
+    if not attendee_ids:
+        return set()
+    query = select(TipCard.attendee_id).where(
+        TipCard.event_id == event_id, TipCard.attendee_id.in_(attendee_ids), TipCard.hidden.is_(False)
+    )
+    return set(db.session.scalars(query))
+
+
 def card_tags(card_ids: list[int]) -> dict[int, dict[str, list[str]]]:
     """Help and seek tag names of each card."""
     out: dict[int, dict[str, list[str]]] = {cid: {"help": [], "seek": []} for cid in card_ids}
