@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from barcamp.branding import colour, domain
 from barcamp.branding import logo as logos
 from barcamp.branding.forms import AccentForm, LogoForm
-from barcamp.console.views import console_url
 from barcamp.core import screens
 from barcamp.core.identity import event_or_404, facilitator_required
 from barcamp.core.replies import done, failed
@@ -37,7 +36,7 @@ def upload_logo(event):
         form.logo.errors = [str(exc)]
         return _refused(event, str(exc), logo_form=form)
     domain.set_logo(event, checked)
-    return done(console_url(event, "#branding"), _("Logo saved."))
+    return done(screens.console_url(event, "#branding"), _("Logo saved."))
 
 
 @bp.post("/e/<slug>/facilitate/branding/logo/delete")
@@ -45,7 +44,7 @@ def upload_logo(event):
 def remove_logo(event):
     """Remove the event's logo."""
     domain.remove_logo(event)
-    return done(console_url(event, "#branding"), _("Logo removed."))
+    return done(screens.console_url(event, "#branding"), _("Logo removed."))
 
 
 @bp.post("/e/<slug>/facilitate/branding/accent")
@@ -61,7 +60,7 @@ def accent(event):
     if form.errors:
         return _refused(event, form.error_text(), accent_form=form)
     return done(
-        console_url(event, "#branding"),
+        screens.console_url(event, "#branding"),
         _("Accent colour saved.") if form.accent.data else _("The default colour is back."),
     )
 

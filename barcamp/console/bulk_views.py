@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 from barcamp.console import bulk
 from barcamp.console.forms import CopyDayForm, DayTemplateForm, RoomsPasteForm
-from barcamp.console.views import bp, console_url, first_error, saved
+from barcamp.console.views import bp, first_error, saved
+from barcamp.core import screens
 from barcamp.core.errors import DomainError
 from barcamp.core.identity import event_row_or_404, facilitator_required
 from barcamp.core.models import Day
@@ -15,12 +16,13 @@ from barcamp.core.replies import failed
 
 def _added(event, n: int):
     if not n:
-        return failed(_("Nothing was added: those times are taken already."), 409, to=console_url(event, "#slots"))
+        taken = _("Nothing was added: those times are taken already.")
+        return failed(taken, 409, to=screens.console_url(event, "#slots"))
     return saved(event, _("%(n)s time slots added.", n=n), "#slots")
 
 
 def _refused(event, form, anchor: str):
-    return failed(first_error(form), 400, to=console_url(event, anchor))
+    return failed(first_error(form), 400, to=screens.console_url(event, anchor))
 
 
 @bp.post("/e/<slug>/facilitate/days/template")
@@ -41,7 +43,7 @@ def day_template(event):
     try:
         n = bulk.apply_template(event, form.date.data, template, lunch_label=_("Lunch"))
     except DomainError as exc:
-        return failed(exc.message, exc.status, to=console_url(event, "#slots"))
+        return failed(exc.message, exc.status, to=screens.console_url(event, "#slots"))
     return _added(event, n)
 
 
@@ -56,7 +58,7 @@ def day_copy(event, day_id):
     try:
         n = bulk.copy_day(event, source, form.date.data)
     except DomainError as exc:
-        return failed(exc.message, exc.status, to=console_url(event, "#slots"))
+        return failed(exc.message, exc.status, to=screens.console_url(event, "#slots"))
     return _added(event, n)
 
 
@@ -70,5 +72,5 @@ def rooms_paste(event):
     try:
         n = bulk.add_rooms(event, bulk.parse_rooms(form.lines.data))
     except DomainError as exc:
-        return failed(exc.message, exc.status, to=console_url(event, "#rooms"))
+        return failed(exc.message, exc.status, to=screens.console_url(event, "#rooms"))
     return saved(event, _("%(n)s rooms saved.", n=n), "#rooms")

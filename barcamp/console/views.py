@@ -89,16 +89,12 @@ def console(event):
 
 
 def _back(event, anchor=""):
-    return redirect(url_for("setup.console", slug=event.slug) + anchor)
-
-
-def console_url(event, anchor: str = "") -> str:
-    return url_for("setup.console", slug=event.slug) + anchor
+    return redirect(screens.console_url(event, anchor))
 
 
 def saved(event, message, anchor: str):
     """A set-up form worked: JSON for the in-place save, else the console again at ``anchor``."""
-    return done(console_url(event, anchor), message)
+    return done(screens.console_url(event, anchor), message)
 
 
 def first_error(form) -> str:

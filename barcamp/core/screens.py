@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, url_for
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,11 @@ def page_context(page: str, provide: Callable) -> None:
 def context_for(page: str, event, attendee) -> dict:
     provide = _page_context.get(page)
     return provide(event, attendee) if provide else {}
+
+
+def console_url(event, anchor: str = "") -> str:
+    """The organiser's console of an event, opened at ``anchor`` (e.g. "#grid")."""
+    return url_for("setup.console", slug=event.slug) + anchor
 
 
 def render_console(event, status: int = 200, **bound):

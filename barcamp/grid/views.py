@@ -6,7 +6,7 @@ and ``export`` (iCal, CSV); the live parts in ``partials``, the forms in ``forms
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -30,10 +30,6 @@ bp = Blueprint("grid", __name__)
 # --- helpers ------------------------------------------------------------------
 
 
-def _console_url(event: Event) -> str:
-    return url_for("setup.console", slug=event.slug) + "#grid"
-
-
 def _act(event: Event, form: Form, action):
     """Validate a grid form and run ``action(form) -> message``; domain errors become 400."""
     if not form.validate():
@@ -44,7 +40,7 @@ def _act(event: Event, form: Form, action):
     except DomainError as exc:
         message, status = exc.message, exc.status
         return failed(message, status, page=lambda: screens.render_console(event, status)[0])
-    return done(_console_url(event), message, **data)
+    return done(screens.console_url(event, "#grid"), message, **data)
 
 
 # --- attendee views -------------------------------------------------------------

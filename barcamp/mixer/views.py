@@ -23,10 +23,6 @@ def meet_url(event: Event, anchor: str = "") -> str:
     return url_for("mixer.page", slug=event.slug) + anchor
 
 
-def console_url(event: Event) -> str:
-    return url_for("setup.console", slug=event.slug) + "#mixer"
-
-
 def _flag(name: str) -> bool:
     return request.form.get(name, "1") != "0"
 
@@ -161,7 +157,7 @@ def points(event):
     if not form.validate():
         return failed(form.error_text(), 400, page=lambda: screens.render_console(event, 400, mix_points_form=form)[0])
     domain.save_points(event, point_names(form.points.data))
-    return done(console_url(event), _("Meeting points saved."))
+    return done(screens.console_url(event, "#mixer"), _("Meeting points saved."))
 
 
 @bp.post("/e/<slug>/facilitate/meet/open")
@@ -172,7 +168,7 @@ def open_round(event):
     if not form.validate():
         return failed(form.error_text(), 400, page=lambda: screens.render_console(event, 400, mix_round_form=form)[0])
     domain.open_round(event, form.group_size.data, form.minutes.data, form.join_minutes.data)
-    return done(console_url(event), _("The round is open: phones show “I'm in”."))
+    return done(screens.console_url(event, "#mixer"), _("The round is open: phones show “I'm in”."))
 
 
 @bp.post("/e/<slug>/facilitate/meet/start")
@@ -180,7 +176,7 @@ def open_round(event):
 def start(event):
     """Form the open round's groups now."""
     domain.start_now(event)
-    return done(console_url(event), _("Groups are formed; phones show where to go."))
+    return done(screens.console_url(event, "#mixer"), _("Groups are formed; phones show where to go."))
 
 
 @bp.post("/e/<slug>/facilitate/meet/close")
@@ -188,4 +184,4 @@ def start(event):
 def close(event):
     """End the current round."""
     domain.close_round(event)
-    return done(console_url(event), _("The round is closed."))
+    return done(screens.console_url(event, "#mixer"), _("The round is closed."))

@@ -6,14 +6,14 @@ Its views sit on the pitches blueprint, so their endpoints are ``pitches.spotlig
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 from wtforms import SelectField
 
-from barcamp.core import realtime
+from barcamp.core import realtime, screens
 from barcamp.core.database import count, transaction
 from barcamp.core.errors import wants_json
 from barcamp.core.extensions import db
@@ -117,7 +117,7 @@ def hide(event, pitch_id):
     set_status(pitch, ACTIVE if request.form.get("restore") else "hidden")
     if wants_json():
         return {"ok": True, "status": pitch.status}
-    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
+    return redirect(screens.console_url(event, "#pitches"))
 
 
 @bp.post("/e/<slug>/pitches/held")
@@ -133,7 +133,7 @@ def held(event):
     if wants_json():
         return {"ok": True, "message": message, "count": n}
     flash(message, "success")
-    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
+    return redirect(screens.console_url(event, "#pitches"))
 
 
 @bp.post("/e/<slug>/pitches/merge")
@@ -149,7 +149,7 @@ def merge(event):
         flash(_("Merged “%(dupe)s” into “%(keep)s”.", dupe=dupe.title, keep=keep.title), "success")
     else:
         flash(_("Pick two different pitches to merge."), "error")
-    return redirect(url_for("setup.console", slug=event.slug) + "#pitches")
+    return redirect(screens.console_url(event, "#pitches"))
 
 
 @bp.post("/e/<slug>/facilitate/spotlight")
@@ -161,7 +161,7 @@ def spotlight(event):
     pitch = move_spotlight(event, step, chosen)
     if wants_json():
         return {"ok": True, "pitch_id": pitch.id if pitch else None}
-    return redirect(url_for("setup.console", slug=event.slug) + "#spotlight")
+    return redirect(screens.console_url(event, "#spotlight"))
 
 
 def recap_votes(event: Event) -> int:

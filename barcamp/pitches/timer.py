@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from barcamp.core import realtime
+from barcamp.core import realtime, screens
 from barcamp.core.database import transaction
 from barcamp.core.extensions import db
 from barcamp.core.identity import event_or_404, facilitator_required
@@ -105,11 +105,11 @@ def timer(event):
     action = request.form.get("timer", "")
     seconds = request.form.get("seconds", type=int)
     if action not in ACTIONS or (seconds is not None and seconds not in LENGTHS):
-        return failed(_("Please choose one of the pitch lengths."), 400, to=url_for("setup.console", slug=event.slug))
+        return failed(_("Please choose one of the pitch lengths."), 400, to=screens.console_url(event))
     auto = None if action == "expired" else request.form.get("auto_next") == "1"
     changed = run_timer(event, action, seconds, auto, ends=request.form.get("ends", type=int))
     messages = {"start": _("Timer started."), "pause": _("Timer paused."), "reset": _("Timer reset.")}
-    return done(url_for("setup.console", slug=event.slug) + "#spotlight", messages.get(action), changed=changed)
+    return done(screens.console_url(event, "#spotlight"), messages.get(action), changed=changed)
 
 
 def timer_context(event: Event) -> dict:

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from barcamp.core import ratelimits
+from barcamp.core import ratelimits, screens
 from barcamp.core.errors import wants_json
 from barcamp.core.identity import (
     current_attendee,
@@ -210,7 +210,7 @@ def held(event):
     if wants_json():
         return {"ok": True, "message": message, "count": n}
     flash(message, "success")
-    return redirect(url_for("setup.console", slug=event.slug) + "#questions")
+    return redirect(screens.console_url(event, "#questions"))
 
 
 @bp.post("/e/<slug>/facilitate/questions")
@@ -225,4 +225,4 @@ def settings(event):
         for errors in form.errors.values():
             for error in errors:
                 flash(str(error), "error")
-    return redirect(url_for("setup.console", slug=event.slug) + "#questions")
+    return redirect(screens.console_url(event, "#questions"))
