@@ -17,9 +17,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.alone import turn
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, PROJECTOR
 from tests.support.env import PG_ADMIN_URL, ROOT, fresh_app, need, pg_create, pg_drop
 from tests.support.live import Browserless, own_server
+
+
+@pytest.fixture(autouse=True)
+def _one_at_a_time_if_alone(request):
+    """Under pytest-xdist, a test marked ``alone`` runs while no other test does (support/alone.py)."""
+    with turn(request.node.get_closest_marker("alone") is not None):
+        yield
+
 
 # --- databases ----------------------------------------------------------------
 

@@ -7,9 +7,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.support.env import ROOT
 
 
+@pytest.mark.alone  # a load test: alone on the machine under pytest-xdist
 def test_bench_smoke_run_counts_every_vote_on_every_client(tmp_path):
     out = tmp_path / "bench.json"
     cmd = [sys.executable, "-m", "bench", "--phones", "20", "--rate", "20", "--duration", "3", "--json", str(out)]

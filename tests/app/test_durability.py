@@ -42,6 +42,7 @@ def _event_with_pitches(server, n: int, name: str) -> tuple[str, list[int]]:
     return slug, [int(i) for i in re.findall(r'id="pitch-(\d+)"', html)]
 
 
+@pytest.mark.alone  # a load test: alone on the machine under pytest-xdist
 def test_kill_9_during_a_vote_storm_loses_no_acknowledged_write(own_db, tmp_path):
     server = LiveServer(own_db, tmp_path)
     server.migrate()

@@ -637,6 +637,7 @@ def crowd_server(tmp_path_factory):
         yield server
 
 
+@pytest.mark.alone  # a load test: alone on the machine under pytest-xdist
 def test_a_cookie_rotating_spam_script_is_stopped_while_a_crowd_behind_the_same_address_goes_on(crowd_server):
     """1,000 honest phones and a script behind one address (127.0.0.1), at the same time."""
     from concurrent.futures import ThreadPoolExecutor
