@@ -248,6 +248,7 @@ export function toast(text, undo = null) {
     button.type = "button";
     button.className = "quiet toast-undo";
     button.textContent = toastBox.dataset.undo;
+    button.prepend(icon("undo"));
     button.addEventListener("click", () => { toastBox.hidden = true; undo(); });
     toastBox.append(" ", button);
   }
@@ -264,6 +265,17 @@ if (toastBox) {
 // --- undo for on/off toggles (form[data-undoable], e.g. "I'd attend", "Me too", "Helpful") -----
 // The same endpoint again with the opposite "on" (the on/off rule, so a repeat can't flip twice),
 // through the form itself, or its copy after a live reload swapped the list.
+// An icon of the page's sprite (templates/_icons.html), as the icon() macro renders it.
+function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  const use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+  use.setAttribute("href", `#i-${name}`);
+  svg.append(use);
+  return svg;
+}
+
 function undoToggle(form, item) {
   const on = item.fields.find(([name]) => name === "on");
   const key = form.dataset.undoable;
