@@ -282,6 +282,19 @@ document.addEventListener("bg:done", (ev) => {
     toast(data.message, () => undoToggle(form, ev.detail.item));
   }
 });
+// --- undo for deleting: an answer that names an ``undo`` URL ("Deleted. Undo") ---------------
+// Undo posts to that URL within the server's grace period; the live reload that follows the
+// server's change notice brings the thing back on every screen, this one too.
+document.addEventListener("bg:done", (ev) => {
+  const { ok, data } = ev.detail.result;
+  if (!ok || !data.undo) return;
+  toast(data.message, async () => {
+    let r;
+    try { r = await post(data.undo, []); } catch (e) { status(conn && conn.dataset.offline); return; }
+    toast(r.data.message || r.data.error);
+    document.dispatchEvent(new CustomEvent("bg:undone", { detail: { result: r } }));
+  });
+});
 // The server's confirmation after a form was sent without JS, or a page opened at an anchor
 // (#my-card): it floats where the eye is, not scrolled away above the anchor.
 const flashes = document.querySelector(".flashes");
