@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import text
@@ -146,3 +147,34 @@ def test_other_screens_hear_the_removal_and_the_restore_live(app, wall, make_cli
     author.post(f"/e/{slug}/questions/{qid}/restore")
     assert "questions" in changes(sock)
     assert TEXT in live(screen, slug)
+
+
+def test_the_sweep_runs_on_its_own_on_a_live_server(tmp_path_factory):
+    """No request needed: a gunicorn server deletes for real once the grace period is over."""
+    import sqlalchemy as sa
+
+    from tests.support.live import Browserless, own_server
+
+    with own_server(tmp_path_factory.mktemp("undo"), "undo", {"UNDO_SECONDS": "1"}) as server:
+        slug, _fac = server.create_event("Sweep Camp")
+        phone = Browserless(server.url)
+        phone.open(f"/e/{slug}/questions")
+        qid = phone.post(f"/e/{slug}/questions", {"text": TEXT}).json()["id"]
+        voter = Browserless(server.url)
+        voter.open(f"/e/{slug}/questions")
+        assert voter.post(f"/e/{slug}/questions/{qid}/vote", {"on": "1"}).json()["voted"] is True
+        assert phone.post(f"/e/{slug}/questions/{qid}/delete").json()["undo"]
+        engine = sa.create_engine(server.env["DATABASE_URL"])
+        try:
+            for _ in range(200):  # waits for the sweep; the bound only ends a broken run
+                with engine.connect() as db_conn:
+                    left = db_conn.execute(text("SELECT count(*) FROM question")).scalar()
+                if left == 0:
+                    break
+                time.sleep(0.1)
+            with engine.connect() as db_conn:
+                assert db_conn.execute(text("SELECT count(*) FROM question")).scalar() == 0
+                assert db_conn.execute(text("SELECT count(*) FROM question_vote")).scalar() == 0
+        finally:
+            engine.dispose()
+        assert phone.post(f"/e/{slug}/questions/{qid}/restore").status_code == 403
