@@ -155,6 +155,7 @@ def test_without_js_the_page_confirms_and_offers_an_undo_form(app, client, slug,
     _friend, _lena, tip = board
     page = client.post(f"/e/{slug}/tips/{tip}/delete", follow_redirects=True).get_data(as_text=True)
     assert "Tip deleted." in page and f'<form method="post" action="/e/{slug}/tips/{tip}/restore"' in page
+    assert f'action="/e/{slug}/tips/{tip}/delete"' not in page  # no longer among "My tips"
     page = client.post(f"/e/{slug}/tips/{tip}/restore", follow_redirects=True).get_data(as_text=True)
     assert "Your tip is back on the board." in page and SECRET in page
     page = client.post(f"/e/{slug}/tips/leave", follow_redirects=True).get_data(as_text=True)
@@ -179,3 +180,18 @@ def test_other_screens_hear_the_leaving_and_the_coming_back(app, client, make_cl
     client.post(f"/e/{slug}/tips/leave/undo")
     assert {"tips", "tipcards"} <= heard()
     assert "Leaving Lena" in screen.get(f"/e/{slug}/live/tipcards?fresh=1").get_data(as_text=True)
+
+
+def test_reports_on_a_card_that_left_do_not_count_until_it_comes_back(app, client, slug, board):
+    from barcamp.core.models import Event
+    from barcamp.tips import reading
+
+    def open_reports():
+        with app.app_context():
+            return reading.summary(db.session.scalar(db.select(Event).where(Event.slug == slug)))["reports"]
+
+    assert open_reports() == 1
+    client.post(f"/e/{slug}/tips/leave")
+    assert open_reports() == 0
+    client.post(f"/e/{slug}/tips/leave/undo")
+    assert open_reports() == 1
