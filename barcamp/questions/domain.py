@@ -78,11 +78,13 @@ def post_question(
         with db.session.begin_nested():
             db.session.add(question)
     except IntegrityError:  # stored before (secret_hash is unique)
-        existing = db.session.scalar(select(Question).where(Question.secret_hash == question.secret_hash))
+        existing = db.session.scalar(
+            select(Question).where(Question.secret_hash == question.secret_hash).execution_options(**undo.WITH_DELETED)
+        )
         if existing is None or existing.event_id != event.id:
             raise
-        if existing.text == question.text:
-            return existing, secret
+        if existing.text == question.text and existing.deleted_at is None:
+            return existing, secret  # (a deleted one is asked anew, as once it was deleted for real)
         secret = new_secret()
         question.secret_hash = hash_key(secret)
         db.session.add(question)

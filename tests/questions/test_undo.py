@@ -178,3 +178,30 @@ def test_the_sweep_runs_on_its_own_on_a_live_server(tmp_path_factory):
         finally:
             engine.dispose()
         assert phone.post(f"/e/{slug}/questions/{qid}/restore").status_code == 403
+
+
+def test_a_backup_during_the_grace_period_holds_nothing_of_the_deleted_question(app, wall):
+    from barcamp.core.models import Event
+    from barcamp.privacy.backup import backup
+
+    fac, slug, author, qid, _voters = wall
+    author.post(f"/e/{slug}/questions/{qid}/delete")
+    with app.app_context():
+        dump = backup(db.session.scalar(db.select(Event).where(Event.slug == slug)))
+    assert dump["tables"]["question"] == [] and dump["tables"]["question_vote"] == []
+    assert dump["tables"]["help_offer"] == []
+    assert TEXT not in str(dump)
+
+
+def test_the_same_ask_form_sent_again_after_deleting_asks_anew(app, client, event_factory):
+    from tests.questions.test_questions import form_nonce
+
+    slug, _ = event_factory()
+    nonce = form_nonce(client.get(f"/e/{slug}/questions").get_data(as_text=True))
+    first = ask(client, slug, TEXT, nonce=nonce, headers=JSON).get_json()["id"]
+    client.post(f"/e/{slug}/questions/{first}/delete")
+    again = ask(client, slug, TEXT, nonce=nonce, headers=JSON)
+    assert again.status_code == 200 and again.get_json()["id"] != first
+    assert TEXT in live(client, slug)
+    # Both can be told apart: the deleted one can still be taken back.
+    assert client.post(f"/e/{slug}/questions/{first}/restore").status_code == 302
