@@ -292,7 +292,7 @@ document.addEventListener("bg:done", (ev) => {
     let r;
     try { r = await post(data.undo, []); } catch (e) { status(conn && conn.dataset.offline); return; }
     toast(r.data.message || r.data.error);
-    document.dispatchEvent(new CustomEvent("bg:undone", { detail: { result: r } }));
+    document.dispatchEvent(new CustomEvent("bg:undone", { detail: { url: data.undo, result: r } }));
   });
 });
 // The server's confirmation after a form was sent without JS, or a page opened at an anchor

@@ -67,6 +67,20 @@ document.addEventListener("bg:done", (ev) => {
   }
 });
 
+// Deleting one of my tips takes it out of "My tips" at once; "Undo" in the toast puts it back.
+const deletedTips = new Map(); // undo URL -> the hidden list item
+document.addEventListener("bg:done", (ev) => {
+  const form = ev.target;
+  const { ok, data } = ev.detail.result;
+  if (!form.matches("form[data-tips-delete]") || !ok) return;
+  const item = form.closest("li");
+  if (item) { item.hidden = true; deletedTips.set(data.undo, item); }
+});
+document.addEventListener("bg:undone", (ev) => {
+  const item = deletedTips.get(ev.detail.url);
+  if (item && ev.detail.result.ok) { item.hidden = false; deletedTips.delete(ev.detail.url); }
+});
+
 document.addEventListener("bg:queued", (ev) => {
   if (ev.target.matches("form[data-tips-post]")) ev.target.reset();
 });
