@@ -302,11 +302,21 @@ if (flashes && location.hash && !flashes.querySelector(".flash-link")) {
   flashes.classList.add("floating");
   setTimeout(() => { flashes.hidden = true; }, 8000);
 }
-// A page that navigates after an action leaves its confirmation for the next page to show.
-export function toastAfterLoad(text) { try { sessionStorage.setItem("barcamp-toast", text); } catch (e) { /* private mode */ } }
+// A page that navigates after an action leaves its confirmation for the next page to show,
+// with its "Undo" URL if it has one (taking it back reloads the page: the server draws it again).
+export function toastAfterLoad(text, undo = "") {
+  try { sessionStorage.setItem("barcamp-toast", JSON.stringify({ text, undo })); } catch (e) { /* private mode */ }
+}
+async function undoThenReload(url) {
+  let r;
+  try { r = await post(url, []); } catch (e) { status(conn && conn.dataset.offline); return; }
+  toastAfterLoad(r.data.message || r.data.error || "");
+  location.reload();
+}
 try {
-  const left = sessionStorage.getItem("barcamp-toast");
-  if (left) { sessionStorage.removeItem("barcamp-toast"); toast(left); }
+  const left = JSON.parse(sessionStorage.getItem("barcamp-toast") || "null");
+  sessionStorage.removeItem("barcamp-toast");
+  if (left) toast(left.text, left.undo ? () => undoThenReload(left.undo) : null);
 } catch (e) { /* private mode */ }
 
 // --- my votes, known on every event page (for notices about sessions I want) ---------

@@ -42,3 +42,27 @@ def test_delete_my_tip_then_undo_in_the_toast_on_a_phone(live_server, new_contex
     expect(delete).to_be_visible()
     expect(board).to_contain_text(TIP, timeout=5000)
     assert navigations(author) == loads  # all in place, no reload
+
+
+def test_leave_the_board_then_undo_in_the_toast_on_a_phone(live_server, new_context):
+    slug, _ = live_server.create_event("Leave Undo Camp")
+    author = new_context("phone").new_page()
+    author.goto(f"{live_server.url}/e/{slug}/tips")
+    join_board(author, "Leonie Leaving", helps="rust")
+    reader = new_context("phone").new_page()
+    reader.goto(f"{live_server.url}/e/{slug}/tips")
+    expect(reader.locator("body[data-live=on]")).to_have_count(1)
+    cards = reader.locator("[data-live=tipcards]")
+    expect(cards).to_contain_text("Leonie Leaving")
+
+    author.get_by_text("Leave the board", exact=True).click()
+    author.get_by_role("button", name="Delete my card and leave").click()
+    toast = author.locator("#toast")
+    expect(toast).to_contain_text("You left the board.")
+    expect(author.get_by_role("form", name="Join the board")).to_be_visible()
+    expect(cards).not_to_contain_text("Leonie Leaving", timeout=5000)
+
+    toast.get_by_role("button", name="Undo").click()
+    expect(author.locator("#toast")).to_contain_text("You are back on the board.")
+    expect(author.get_by_role("heading", name="My card")).to_be_visible()
+    expect(cards).to_contain_text("Leonie Leaving", timeout=5000)
