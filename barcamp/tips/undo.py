@@ -150,6 +150,7 @@ def purge_card(card: TipCard) -> None:
     db.session.delete(card)  # its tips and links go with it (and the database drops their tags)
 
 
+@transaction
 def forget_left_card(event: Event, attendee: Attendee) -> None:
     """Joining again gives up the undo of leaving: the old card goes for real (one card per person)."""
     card = db.session.scalar(
@@ -159,7 +160,6 @@ def forget_left_card(event: Event, attendee: Attendee) -> None:
     )
     if card is not None:
         purge_card(card)
-        db.session.flush()
 
 
 @undo.sweeper(TipCard, Tip)
