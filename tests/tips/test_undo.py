@@ -195,3 +195,19 @@ def test_reports_on_a_card_that_left_do_not_count_until_it_comes_back(app, clien
     assert open_reports() == 0
     client.post(f"/e/{slug}/tips/leave/undo")
     assert open_reports() == 1
+
+
+def test_a_backup_during_the_grace_period_holds_nothing_of_the_card_that_left(app, client, slug, board):
+    from barcamp.core.models import Event
+    from barcamp.privacy.backup import backup
+
+    _friend, lena, tip = board
+    client.post(f"/e/{slug}/tips/leave")
+    with app.app_context():
+        dump = backup(db.session.scalar(db.select(Event).where(Event.slug == slug)))
+    tables = dump["tables"]
+    assert [c["display_name"] for c in tables["tip_card"]] == ["Friend"]
+    assert tables["tip"] == [] and tables["tip_mark"] == [] and tables["tip_tag"] == []
+    assert tables["connection"] == [] and tables["board_report"] == []
+    assert [r["card_id"] for r in tables["card_tag"]] == [card_id(app, "Friend")] * len(tables["card_tag"])
+    assert "lena@example.org" not in str(dump) and SECRET not in str(dump)
