@@ -88,7 +88,7 @@ document.addEventListener("bg:done", (ev) => {
     button.textContent = result.data.label;
     button.disabled = true;
     announce(result.data.message);
-  } else if (form.matches(".qw-delete, .qw-undo, .qw-report, .qw-promote, .qw-mod")) {
+  } else if (form.matches(".qw-delete, .undo-form, .qw-report, .qw-promote, .qw-mod")) {
     // A deletion's answer carries "Undo": the toast (a live region) says it already.
     if (!result.data.undo && (result.data.message || result.data.error)) announce(result.data.message || result.data.error);
     refresh("questions", 0, "fresh=1");

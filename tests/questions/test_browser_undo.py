@@ -47,3 +47,10 @@ def test_delete_then_undo_in_the_toast_on_a_phone(live_server, new_context):
     # Updated in place: neither page reloaded.
     assert projector.evaluate("performance.getEntriesByType('navigation').length") == 1
     assert phone.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+    # The list's own "Undo" form (the one that works without JS) does the same in the background.
+    mine.get_by_role("button", name=f"Delete my question: {TEXT}").click()
+    expect(stage).not_to_contain_text(TEXT, timeout=5000)
+    mine.get_by_role("button", name=f"Undo deleting my question: {TEXT}").click()
+    expect(stage).to_contain_text(TEXT, timeout=5000)
+    expect(mine.get_by_role("button", name=f"Delete my question: {TEXT}")).to_be_visible()
