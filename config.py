@@ -64,6 +64,8 @@ class Config:
     SOCKETIO_ORIGINS = [o for o in os.environ.get("SOCKETIO_ORIGINS", "").split(",") if o]
     # Seconds between coalesced tally broadcasts per event.
     TALLY_INTERVAL = float(os.environ.get("TALLY_INTERVAL", "0.4"))
+    # Seconds in which deleting a question or tip, or leaving the tips board, can be taken back.
+    UNDO_SECONDS = float(os.environ.get("UNDO_SECONDS", "30"))
     # Write broadcasts straight to websockets (core/fanout.py). Off by default: on a saturated
     # 2-core machine one benchmark run each gave p99 10 s with it and 3.8 s without (issue #21 note).
     DIRECT_FANOUT = os.environ.get("DIRECT_FANOUT", "0") == "1"

@@ -5,6 +5,7 @@
 - ``partials``: one rendering path for page load and live reload (``@partial``, ``@item_partial``)
 - ``api``: the JSON snapshot (``@section``); ``screens``: console sections, projector modes, tabs
 - ``models``: the shared tables; ``identity``: attendee cookie, facilitator links, access checks
+- ``undo``: deleting with a grace period (``Undoable``, the sweep)
 - ``errors`` (one ``DomainError``), ``replies`` (one ``done``/``failed``), ``forms``, ``tags``, ``enums``,
   ``rules``, ``zones``, ``dates``, ``ratelimits``, ``security``, ``assets``
 """
@@ -15,7 +16,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 
-from barcamp.core import api, assets, dates, errors, identity, metrics, partials, screens, security
+from barcamp.core import api, assets, dates, errors, identity, metrics, partials, screens, security, undo
 
 
 def init_app(app: Flask) -> None:
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     identity.init_app(app)
     screens.init_app(app)
     metrics.init_app(app)  # /metrics, for the operator only (METRICS_TOKEN)
+    undo.init_app(app)  # the sweep of deletions past their grace period
     # flask-babel's lazy strings say they are safe HTML (``__html__``), so "Data & privacy" went
     # out unescaped: make them plain strings before Jinja escapes what a template prints.
     app.jinja_env.finalize = lambda value: str(value) if isinstance(value, LazyString) else value

@@ -68,10 +68,19 @@ def backup(event: Event) -> dict:
     """Everything stored about an event, as JSON-able data (no facilitator links)."""
     ids = {"event": select(Event.id).where(Event.id == event.id).scalar_subquery()}
     tables = {"event": [_row(db.session.execute(select(Event.__table__).where(Event.id == event.id)).one())]}
+    gone: dict[str, set[int]] = {}  # rows deleted and waiting out the undo grace (core.undo): not backed up
     for table, column, parent in plan():
         where = column == ids[parent] if parent == "event" else column.in_(ids[parent])
+        if "deleted_at" in table.c:
+            gone[table.name] = set(db.session.scalars(select(table.c.id).where(table.c.deleted_at.is_not(None))))
+            where = where & table.c.deleted_at.is_(None)
+        for fk in table.foreign_keys:  # nor what hangs off them (votes, marks, tags, offers...)
+            if gone.get(fk.column.table.name):
+                where = where & (fk.parent.is_(None) | fk.parent.not_in(gone[fk.column.table.name]))
         order = list(table.primary_key.columns)
         tables[table.name] = [_row(r) for r in db.session.execute(select(table).where(where).order_by(*order))]
         if "id" in table.c:
             ids[table.name] = select(table.c.id).where(where)
+    for (name, column), target in SOFT_REFS.items():  # reports of a deleted tip or card
+        tables[name] = [r for r in tables[name] if r[column] not in gone.get(target(r), ())]
     return {"format": FORMAT, "version": VERSION, "exported_at": utcnow().isoformat(), "tables": tables}

@@ -16,15 +16,17 @@ import hmac
 import secrets
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from barcamp.core import metrics, realtime
+from barcamp.core import metrics, realtime, undo
 from barcamp.core.database import after_commit, transaction
 from barcamp.core.enums import languages
+from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
 from barcamp.core.identity import hash_key
-from barcamp.core.models import Attendee, Event
+from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.pitches.domain import create_pitch
 from barcamp.pitches.models import Pitch
 from barcamp.questions.models import Question, QuestionReport, QuestionVote
@@ -32,6 +34,7 @@ from barcamp.questions.models import Question, QuestionReport, QuestionVote
 MIN_LENGTH, MAX_LENGTH = 3, 500
 
 
+UNDO_TOO_LATE = _l("This can no longer be undone.")
 MODERATION_ACTIONS = ("approve", "reject", "hide", "restore", "answer", "unanswer", "pin", "unpin")
 
 
@@ -75,11 +78,13 @@ def post_question(
         with db.session.begin_nested():
             db.session.add(question)
     except IntegrityError:  # stored before (secret_hash is unique)
-        existing = db.session.scalar(select(Question).where(Question.secret_hash == question.secret_hash))
+        existing = db.session.scalar(
+            select(Question).where(Question.secret_hash == question.secret_hash).execution_options(**undo.WITH_DELETED)
+        )
         if existing is None or existing.event_id != event.id:
             raise
-        if existing.text == question.text:
-            return existing, secret
+        if existing.text == question.text and existing.deleted_at is None:
+            return existing, secret  # (a deleted one is asked anew, as once it was deleted for real)
         secret = new_secret()
         question.secret_hash = hash_key(secret)
         db.session.add(question)
@@ -107,13 +112,51 @@ def owns(question: Question, author_secrets: list[str]) -> bool:
 
 @transaction
 def delete_own(question: Question, author_secrets: list[str]) -> bool:
-    """Delete a question if one of ``author_secrets`` is its secret."""
+    """Delete a question if one of ``author_secrets`` is its secret: gone from every screen at
+    once, deleted for real (with its votes) after the grace period (``core.undo``)."""
     if not owns(question, author_secrets):
         return False
-    public = question.status == "visible"
-    db.session.delete(question)
-    announce(question.event_id, public)
+    question.deleted_at = utcnow()
+    announce(question.event_id, question.status == "visible")
+    after_commit(undo.deleted)
     return True
+
+
+def deleted_own(event: Event, author_secrets: list[str]) -> list[Question]:
+    """This browser's questions deleted a moment ago, that it may still take back (newest first)."""
+    if not author_secrets:
+        return []
+    hashes = [hash_key(s) for s in author_secrets]
+    return db.session.scalars(
+        select(Question)
+        .where(Question.event_id == event.id, Question.secret_hash.in_(hashes), Question.deleted_at >= undo.cutoff())
+        .order_by(Question.deleted_at.desc())
+        .execution_options(**undo.WITH_DELETED)
+    ).all()
+
+
+@transaction
+def restore_own(event: Event, question_id: int, author_secrets: list[str]) -> Question:
+    """Undo deleting a question, within the grace period, for the browser holding its secret only."""
+    question = db.session.scalar(
+        select(Question)
+        .where(Question.id == question_id, Question.event_id == event.id)
+        .execution_options(**undo.WITH_DELETED)
+    )
+    if question is None or not owns(question, author_secrets):
+        raise DomainError(_l("This is not your question."), 403)
+    if not undo.undoable(question):
+        raise DomainError(UNDO_TOO_LATE, 409)
+    question.deleted_at = None
+    announce(event.id, question.status == "visible")
+    return question
+
+
+@undo.sweeper(Question)
+@transaction
+def sweep(before) -> None:
+    """Delete for real the questions whose grace period ended; votes, reports and offers cascade."""
+    db.session.execute(delete(Question).where(Question.deleted_at < before))
 
 
 @transaction
@@ -191,7 +234,7 @@ def settle_pending(event: Event, approve: bool) -> int:
     """Approve or hide every question waiting for approval, in one go; returns how many."""
     n = db.session.execute(
         update(Question)
-        .where(Question.event_id == event.id, Question.status == "pending")
+        .where(Question.event_id == event.id, Question.status == "pending", Question.deleted_at.is_(None))
         .values(status="visible" if approve else "hidden")
     ).rowcount
     if n:

@@ -13,10 +13,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from barcamp.core.extensions import db
 from barcamp.core.models import this_hour
+from barcamp.core.undo import Undoable
 
 
-class Question(db.Model):
-    """An anonymous question. Deliberately no attendee reference, IP or user agent."""
+class Question(Undoable, db.Model):
+    """An anonymous question. Deliberately no attendee reference, IP or user agent.
+
+    ``deleted_at`` (``Undoable``): its author deleted it and may still take that back."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)

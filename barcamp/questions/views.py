@@ -17,18 +17,17 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from barcamp.core import ratelimits, screens
-from barcamp.core.errors import wants_json
+from barcamp.core.errors import DomainError, wants_json
 from barcamp.core.identity import (
     current_attendee,
     event_or_404,
     event_row_or_404,
     facilitator_required,
-    hash_key,
     is_facilitator,
 )
 from barcamp.core.models import Event
 from barcamp.core.ratelimits import fresh_posts, fresh_votes, limiter
-from barcamp.core.replies import done
+from barcamp.core.replies import done, failed
 from barcamp.pitches.models import Pitch
 from barcamp.questions import domain as qd
 from barcamp.questions import reading
@@ -59,6 +58,7 @@ def render_wall(event: Event, pitch: Pitch | None, sort: str, form: QuestionForm
         form=form,
         voted=reading.my_question_votes(event, attendee),
         mine=qd.own_questions(event, read_secrets()),
+        gone=qd.deleted_own(event, read_secrets()),
         live_src=url_for(
             "partials.live",
             slug=event.slug,
@@ -122,7 +122,10 @@ def too_many(exc):
 def mine(slug):
     """This browser's own questions and their state (a per-viewer fragment, never shared)."""
     event = event_or_404(slug)
-    html = render_template("questions/_mine.html", event=event, mine=qd.own_questions(event, read_secrets()))
+    held = read_secrets()
+    html = render_template(
+        "questions/_mine.html", event=event, mine=qd.own_questions(event, held), gone=qd.deleted_own(event, held)
+    )
     return html, 200, {"Cache-Control": "no-store"}
 
 
@@ -131,12 +134,22 @@ def delete(slug, question_id):
     """Delete one's own question: allowed only to the browser holding its secret."""
     event = event_or_404(slug)
     question = event_row_or_404(Question, event, question_id)
-    held = read_secrets()
-    secret_hash = question.secret_hash
-    if not qd.delete_own(question, held):
+    if not qd.delete_own(question, read_secrets()):
         abort(403)
-    response = make_response(done(wall_url(event, None, "#mine"), _("Your question was deleted.")))
-    return store_secrets(response, event, [s for s in held if hash_key(s) != secret_hash])
+    # The secret stays in the cookie for "Undo"; once the sweep has deleted the question it opens nothing.
+    again = url_for("questions.restore", slug=event.slug, question_id=question_id)
+    return done(wall_url(event, None, "#mine"), _("Your question was deleted."), undo=again)
+
+
+@bp.post("/e/<slug>/questions/<int:question_id>/restore")
+def restore(slug, question_id):
+    """Undo deleting one's own question: the same browser (its secret), within the grace period."""
+    event = event_or_404(slug)
+    try:
+        question = qd.restore_own(event, question_id, read_secrets())
+    except DomainError as exc:
+        return failed(exc.message, exc.status, to=wall_url(event, None, "#mine"))
+    return done(wall_url(event, question, "#mine"), _("Your question is back."), id=question.id)
 
 
 @bp.post("/e/<slug>/questions/<int:question_id>/vote")

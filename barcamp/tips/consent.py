@@ -6,16 +6,15 @@ page, JSON answer and export asks it. Live partials never carry contacts.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 
 from barcamp.core import realtime
 from barcamp.core.database import transaction
 from barcamp.core.errors import DomainError
 from barcamp.core.extensions import db
-from barcamp.core.models import Event
-from barcamp.tips.domain import MESSAGES, announce_board
+from barcamp.tips.domain import MESSAGES
 from barcamp.tips.links import ProfileLink
-from barcamp.tips.models import BoardReport, Connection, TipCard, TipMark, card_tag
+from barcamp.tips.models import Connection, TipCard
 from barcamp.tips.reading import member
 
 
@@ -23,9 +22,11 @@ def connections_of(card: TipCard | None) -> list[Connection]:
     """Every connection request from or to a card."""
     if card is None:
         return []
+    live = select(TipCard.id)  # a card that left the board (see ``undo``) takes its connections along
     return db.session.scalars(
         select(Connection)
         .where(or_(Connection.from_card_id == card.id, Connection.to_card_id == card.id))
+        .where(Connection.from_card_id.in_(live), Connection.to_card_id.in_(live))
         .order_by(Connection.created_at.desc(), Connection.id.desc())
     ).all()
 
@@ -119,40 +120,13 @@ def answer_connection(mine: TipCard | None, conn: Connection, accept: bool) -> N
     """Accept or (silently) ignore a request addressed to my card."""
     if member(mine) is None or conn.to_card_id != mine.id:
         raise DomainError(MESSAGES["missing"], 404)
+    other = db.session.get(TipCard, conn.from_card_id)
+    if other is None:  # they left the board a moment ago
+        raise DomainError(MESSAGES["missing"], 404)
     if conn.status == "accepted" and not accept:
         return  # ignoring never takes back consent already given
     conn.status = "accepted" if accept else "ignored"
-    other = db.session.get(TipCard, conn.from_card_id)
     _announce_connection(mine.event_id, mine, other)
-
-
-@transaction
-def leave_board(event: Event, card: TipCard) -> None:
-    """Delete my card at once, with my tips, their marks and my connections."""
-    tip_ids = [t.id for t in card.tips]
-    db.session.execute(
-        delete(BoardReport).where(
-            BoardReport.event_id == event.id,
-            or_(
-                (BoardReport.target == "card") & (BoardReport.target_id == card.id),
-                (BoardReport.target == "tip") & BoardReport.target_id.in_(tip_ids or [-1]),
-            ),
-        )
-    )
-    if tip_ids:
-        db.session.execute(delete(TipMark).where(TipMark.tip_id.in_(tip_ids)))
-    partners = db.session.scalars(
-        select(Connection).where(or_(Connection.from_card_id == card.id, Connection.to_card_id == card.id))
-    ).all()
-    others = [db.session.get(TipCard, c.to_card_id if c.from_card_id == card.id else c.from_card_id) for c in partners]
-    for conn in partners:
-        db.session.delete(conn)
-    db.session.execute(delete(card_tag).where(card_tag.c.card_id == card.id))
-    db.session.delete(card)
-    announce_board(event.id)
-    _announce_connection(event.id, *[o for o in others if o is not None])
-    if tip_ids:
-        realtime.tally(event.id, "tips")
 
 
 def connection_lists(mine: TipCard | None) -> dict:

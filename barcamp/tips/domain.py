@@ -36,6 +36,7 @@ MESSAGES = {
     "own-tip": _l("That's your own tip."),
     "kind": _l("Something in that request was not right. Please go back and try again."),
     "visibility": _l("Something in that request was not right. Please go back and try again."),
+    "too-late": _l("This can no longer be undone."),
 }
 
 
@@ -112,16 +113,6 @@ def post_tip(card: TipCard, text: str, link: str = "", tags: list[str] = ()) -> 
     db.session.flush()
     announce_board(card.event_id)
     return tip
-
-
-@transaction
-def delete_tip(card: TipCard, tip: Tip) -> None:
-    """Delete one of my own tips."""
-    if tip.card_id != card.id:
-        raise DomainError(MESSAGES["missing"], 404)
-    db.session.execute(delete(BoardReport).where(BoardReport.target == "tip", BoardReport.target_id == tip.id))
-    db.session.delete(tip)
-    announce_board(card.event_id)
 
 
 @transaction

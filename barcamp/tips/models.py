@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from barcamp.core.extensions import db
 from barcamp.core.models import Tag, utcnow
+from barcamp.core.undo import Undoable
 
 card_tag = db.Table(
     "card_tag",
@@ -24,7 +25,7 @@ tip_tag = db.Table(
 )
 
 
-class TipCard(db.Model):
+class TipCard(Undoable, db.Model):
     """An attendee's opt-in card on the tips board. No card, no presence."""
 
     __table_args__ = (UniqueConstraint("event_id", "attendee_id"),)
@@ -53,7 +54,7 @@ class CardLink(db.Model):
     value: Mapped[str] = mapped_column(String(200))  # @name@server, or an https:// URL
 
 
-class Tip(db.Model):
+class Tip(Undoable, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("tip_card.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(String(500))

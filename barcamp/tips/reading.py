@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from barcamp.core import realtime
@@ -162,11 +162,19 @@ def matches(event: Event, mine: TipCard | None) -> dict[str, list[Match]]:
     return out
 
 
+def _on_board(event: Event):
+    """Reports of this event whose tip or card is on the board (not one just deleted, see ``undo``)."""
+    return (BoardReport.event_id == event.id) & or_(
+        (BoardReport.target == "card") & BoardReport.target_id.in_(select(TipCard.id)),
+        (BoardReport.target == "tip") & BoardReport.target_id.in_(select(Tip.id)),
+    )
+
+
 def summary(event: Event) -> dict[str, int]:
     """How many cards and tips the board has, and how many reports are open."""
     cards = db.session.scalar(select(func.count(TipCard.id)).where(TipCard.event_id == event.id))
     tips = db.session.scalar(select(func.count(Tip.id)).join(TipCard).where(TipCard.event_id == event.id))
-    reports = db.session.scalar(select(func.count(BoardReport.id)).where(BoardReport.event_id == event.id))
+    reports = db.session.scalar(select(func.count(BoardReport.id)).where(_on_board(event)))
     return {"cards": cards, "tips": tips, "reports": reports}
 
 
@@ -191,7 +199,7 @@ def report_counts(event: Event) -> dict[tuple[str, int], int]:
     """Open reports per (target, id)."""
     rows = db.session.execute(
         select(BoardReport.target, BoardReport.target_id, func.count(BoardReport.id))
-        .where(BoardReport.event_id == event.id)
+        .where(_on_board(event))
         .group_by(BoardReport.target, BoardReport.target_id)
     )
     return {(target, tid): n for target, tid, n in rows}

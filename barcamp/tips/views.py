@@ -17,7 +17,7 @@ from barcamp.core.models import Event
 from barcamp.core.ratelimits import fresh_posts, fresh_votes, limiter
 from barcamp.core.replies import done, failed
 from barcamp.core.tags import parse_tags
-from barcamp.tips import consent, reading
+from barcamp.tips import consent, reading, undo
 from barcamp.tips import domain as board
 from barcamp.tips.forms import CardForm, TipForm
 from barcamp.tips.links import links_text, parse_links
@@ -101,6 +101,8 @@ def render_board(event: Event, status: int = 200, card_form=None, tip_form=None)
         conns=conns,
         states=consent.connection_states(me),
         tag=tag_arg(),
+        left=undo.left_card(event, attendee) if mine is None else None,
+        deleted_tips=undo.deleted_tips(mine),
     )
     response = make_response(page, status)
     if any(contact for _other, contact in conns["accepted"]):
@@ -129,6 +131,8 @@ def save_card(slug):
         if wants_json():
             return {"error": form.error_text()}, 400
         return render_board(event, 400, card_form=form)
+    if mine is None:
+        undo.forget_left_card(event, attendee)
     board.save_card(
         event,
         attendee,
@@ -146,12 +150,25 @@ def save_card(slug):
 
 @bp.post("/e/<slug>/tips/leave")
 def leave(slug):
-    """Leave the board: my card, tips and connections are deleted at once."""
+    """Leave the board: my card, tips and connections are gone at once (deleted for real after
+    the grace period, in which "Undo" brings them back)."""
     event = event_or_404(slug)
     _att, mine = viewer(event)
-    if mine is not None:
-        consent.leave_board(event, mine)
-    return done(board_url(event), _("You left the board. Your card and tips are deleted."))
+    if mine is None:
+        return done(board_url(event), _("You left the board. Your card and tips are deleted."))
+    undo.leave_board(event, mine)
+    return done(board_url(event), _("You left the board."), undo=url_for("tips.come_back", slug=event.slug))
+
+
+@bp.post("/e/<slug>/tips/leave/undo")
+def come_back(slug):
+    """Undo leaving the board (this browser's card only, within the grace period)."""
+    event = event_or_404(slug)
+    try:
+        undo.come_back(event, current_attendee(event))
+    except DomainError as exc:
+        return failed(exc.message, 409, to=board_url(event))
+    return done(board_url(event, "#my-card"), _("You are back on the board."))
 
 
 @bp.post("/e/<slug>/tips/post")
@@ -180,8 +197,21 @@ def delete(slug, tip_id):
     tip = db.session.get(Tip, tip_id)
     if mine is None or tip is None or tip.card_id != mine.id:
         abort(404)
-    board.delete_tip(mine, tip)
-    return done(board_url(event, "#my-card"), _("Tip deleted."))
+    undo.delete_tip(mine, tip)
+    again = url_for("tips.restore", slug=event.slug, tip_id=tip_id)
+    return done(board_url(event, "#my-card"), _("Tip deleted."), undo=again)
+
+
+@bp.post("/e/<slug>/tips/<int:tip_id>/restore")
+def restore(slug, tip_id):
+    """Undo deleting one of my tips (my own only, within the grace period)."""
+    event = event_or_404(slug)
+    _att, mine = viewer(event)
+    try:
+        tip = undo.restore_tip(mine, tip_id)
+    except DomainError as exc:
+        return failed(exc.message, exc.status, to=board_url(event, "#my-card"))
+    return done(board_url(event, f"#tip-{tip.id}"), _("Your tip is back on the board."))
 
 
 @bp.post("/e/<slug>/tips/<int:tip_id>/mark")

@@ -294,6 +294,19 @@ document.addEventListener("bg:done", (ev) => {
     toast(data.message, () => undoToggle(form, ev.detail.item));
   }
 });
+// --- undo for deleting: an answer that names an ``undo`` URL ("Deleted. Undo") ---------------
+// Undo posts to that URL within the server's grace period; the live reload that follows the
+// server's change notice brings the thing back on every screen, this one too.
+document.addEventListener("bg:done", (ev) => {
+  const { ok, data } = ev.detail.result;
+  if (!ok || !data.undo) return;
+  toast(data.message, async () => {
+    let r;
+    try { r = await post(data.undo, []); } catch (e) { status(conn && conn.dataset.offline); return; }
+    toast(r.data.message || r.data.error);
+    document.dispatchEvent(new CustomEvent("bg:undone", { detail: { url: data.undo, result: r } }));
+  });
+});
 // The server's confirmation after a form was sent without JS, or a page opened at an anchor
 // (#my-card): it floats where the eye is, not scrolled away above the anchor.
 const flashes = document.querySelector(".flashes");
@@ -301,11 +314,21 @@ if (flashes && location.hash && !flashes.querySelector(".flash-link")) {
   flashes.classList.add("floating");
   setTimeout(() => { flashes.hidden = true; }, 8000);
 }
-// A page that navigates after an action leaves its confirmation for the next page to show.
-export function toastAfterLoad(text) { try { sessionStorage.setItem("barcamp-toast", text); } catch (e) { /* private mode */ } }
+// A page that navigates after an action leaves its confirmation for the next page to show,
+// with its "Undo" URL if it has one (taking it back reloads the page: the server draws it again).
+export function toastAfterLoad(text, undo = "") {
+  try { sessionStorage.setItem("barcamp-toast", JSON.stringify({ text, undo })); } catch (e) { /* private mode */ }
+}
+async function undoThenReload(url) {
+  let r;
+  try { r = await post(url, []); } catch (e) { status(conn && conn.dataset.offline); return; }
+  toastAfterLoad(r.data.message || r.data.error || "");
+  location.reload();
+}
 try {
-  const left = sessionStorage.getItem("barcamp-toast");
-  if (left) { sessionStorage.removeItem("barcamp-toast"); toast(left); }
+  const left = JSON.parse(sessionStorage.getItem("barcamp-toast") || "null");
+  sessionStorage.removeItem("barcamp-toast");
+  if (left) toast(left.text, left.undo ? () => undoThenReload(left.undo) : null);
 } catch (e) { /* private mode */ }
 
 // --- my votes, known on every event page (for notices about sessions I want) ---------

@@ -88,11 +88,13 @@ document.addEventListener("bg:done", (ev) => {
     button.textContent = result.data.label;
     button.disabled = true;
     announce(result.data.message);
-  } else if (form.matches(".qw-delete, .qw-report, .qw-promote, .qw-mod")) {
-    if (result.data.message || result.data.error) announce(result.data.message || result.data.error);
+  } else if (form.matches(".qw-delete, .undo-form, .qw-report, .qw-promote, .qw-mod")) {
+    // A deletion's answer carries "Undo": the toast (a live region) says it already.
+    if (!result.data.undo && (result.data.message || result.data.error)) announce(result.data.message || result.data.error);
     refresh("questions", 0, "fresh=1");
   }
 });
+document.addEventListener("bg:undone", () => refresh("questions", 0, "fresh=1"));
 
 // A question that arrives live from another phone is marked "New" (the list's data-arrived-label),
 // as arriving pitches are; the wall reloads whole, so the ids seen before tell which are new.

@@ -1,6 +1,6 @@
 // Tips board: keeps my "helpful"/"saved" marks on the shared, live-swapped tip list,
 // and gives quick feedback for background forms (post, connect, report).
-import { announce, toast } from "./live.js";
+import { announce, toast, toastAfterLoad } from "./live.js";
 
 const list = document.getElementById("tips-list");
 const marks = { helpful: new Set(), saved: new Set() };
@@ -65,6 +65,27 @@ document.addEventListener("bg:done", (ev) => {
     note.textContent = data.message || "";
     form.replaceWith(note);
   }
+});
+
+// Deleting one of my tips takes it out of "My tips" at once; "Undo" in the toast puts it back.
+const deletedTips = new Map(); // undo URL -> the hidden list item
+document.addEventListener("bg:done", (ev) => {
+  const form = ev.target;
+  const { ok, data } = ev.detail.result;
+  if (!form.matches("form[data-tips-delete]") || !ok) return;
+  const item = form.closest("li");
+  if (item) { item.hidden = true; deletedTips.set(data.undo, item); }
+});
+// Leaving the board draws the page again (the join form instead of my card), with "Undo" in the toast.
+document.addEventListener("bg:done", (ev) => {
+  const { ok, data } = ev.detail.result;
+  if (!ev.target.matches("form[data-tips-leave]") || !ok) return;
+  toastAfterLoad(data.message, data.undo);
+  location.assign(ev.target.dataset.next);
+});
+document.addEventListener("bg:undone", (ev) => {
+  const item = deletedTips.get(ev.detail.url);
+  if (item && ev.detail.result.ok) { item.hidden = false; deletedTips.delete(ev.detail.url); }
 });
 
 document.addEventListener("bg:queued", (ev) => {

@@ -98,6 +98,7 @@ ACCESS = {
     "POST questions.vote": ANY,
     "POST questions.report": ANY,
     "POST questions.delete": AUTHOR,  # only the browser holding the question's secret
+    "POST questions.restore": AUTHOR,  # undo of delete: the same secret (here nothing to undo: 409)
     "POST questions.promote": FAC,  # attendees too, but only once enough people upvoted (not in this world)
     "POST questions.moderate": FAC,
     "POST questions.settings": FAC,
@@ -120,6 +121,8 @@ ACCESS = {
     "POST tips.leave": ANY,
     "POST tips.post": BOARD_MEMBERS,
     "POST tips.delete": AUTHOR,
+    "POST tips.restore": AUTHOR,  # undo of delete: my own tip only (here nothing to undo: 409)
+    "POST tips.come_back": ANY,  # undo of leaving: each browser's own card only (nothing to undo: 409)
     "POST tips.mark": ANY,
     "POST tips.report": ANY,
     "POST tips.connect": frozenset({"attendee"}),  # needs a card with a contact; not to oneself
