@@ -2,6 +2,7 @@
 // changed, keeps "now/next" current, rotates projector pages; on the phone also the room and
 // "my sessions" filters. (Notices about sessions I voted for are in notices.js, on every page.)
 import { myVotes, on, refresh } from "./live.js";
+import { fitWords } from "./words.js";
 
 const page = document.getElementById("grid-page");
 const filters = document.querySelector("[data-grid-filters]");
@@ -55,17 +56,35 @@ let rotateTimer;
 function slotViews(pageEl) {
   // Greedy, like projector.js: rows in order, a new view when the next one would not fit.
   pageEl.hidden = false;
+  pageEl.classList.add("is-measuring"); // the rows at their own height, not stretched to the screen
   const rows = [...pageEl.querySelectorAll("tbody tr")];
   rows.forEach((tr) => { tr.hidden = false; });
+  fitWords(pageEl);
   const table = pageEl.querySelector("table");
   const head = table.tHead ? table.tHead.getBoundingClientRect().height : 0;
   const room = pageEl.getBoundingClientRect().bottom - table.getBoundingClientRect().top - head;
+  const heights = rows.map((tr) => tr.getBoundingClientRect().height);
+  pageEl.classList.remove("is-measuring");
   const views = [];
-  let top = null;
-  for (const tr of rows) {
-    const box = tr.getBoundingClientRect();
-    if (top === null || box.bottom - top > room) { views.push([]); top = box.top; }
+  let used = Infinity;
+  rows.forEach((tr, i) => {
+    if (used + heights[i] > room) { views.push([]); used = 0; }
     views[views.length - 1].push(tr);
+    used += heights[i];
+  });
+  return balanced(rows, heights, room, views.length) || views;
+}
+
+function balanced(rows, heights, room, count) {
+  // The same number of views, with the rows shared out evenly (8 slots: 3 + 3 + 2, not 4 + 3 + 1),
+  // so no view is a half-empty screen; null when an even share would not fit.
+  const views = [];
+  let start = 0;
+  for (let v = 0; v < count; v += 1) {
+    const size = Math.ceil((rows.length - start) / (count - v));
+    if (heights.slice(start, start + size).reduce((a, b) => a + b, 0) > room) return null;
+    views.push(rows.slice(start, start + size));
+    start += size;
   }
   return views;
 }
