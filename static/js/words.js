@@ -10,6 +10,10 @@ const LETTERS = /\p{L}{7,}/gu;
 const ONSETS = new Set(["bl", "br", "ch", "ck", "fl", "fr", "gl", "gr", "kl", "kn", "kr", "pf", "ph", "pl", "pr",
   "qu", "sch", "schl", "schm", "schn", "schr", "schw", "sp", "spr", "st", "str", "th", "zw"]);
 const SHY = "\u00ad";
+// Two German habits the rule above gets wrong: a prefix before a vowel ("ver|ordnung", not
+// "ve|rordnung") and the joining s after a suffix ("Freiheits|anforderungen", not "Freiheit|s…").
+const PREFIXES = new Set(["ver", "vor", "zer", "her", "hin", "ent"]);
+const JOINS = /(heit|keit|ung|schaft|tion|tät)s(?=\p{L}{3})/giu;
 
 function syllables(word) {
   // Positions where a hyphen may go: after a vowel group, before the syllable's opening consonants.
@@ -24,10 +28,16 @@ function syllables(word) {
     const group = word.slice(start, i).toLowerCase();
     let onset = 1;
     for (let n = group.length; n > 1; n -= 1) if (ONSETS.has(group.slice(-n))) { onset = n; break; }
-    const cut = group.length ? i - Math.min(onset, group.length) : -1;
+    let cut = group.length ? i - Math.min(onset, group.length) : -1;
+    if (group.length === 1 && PREFIXES.has(word.slice(cut - 2, cut + 1).toLowerCase())) cut += 1;
     if (cut >= 2 && word.length - cut >= 3) cuts.push(cut);
   }
-  return cuts;
+  for (const m of word.matchAll(JOINS)) {
+    const join = m.index + m[0].length;
+    const near = cuts.findIndex((c) => Math.abs(c - join) <= 1);
+    if (near >= 0) cuts[near] = join;
+  }
+  return [...new Set(cuts)].sort((a, b) => a - b);
 }
 
 export function hyphenate(word) {
