@@ -51,7 +51,8 @@ function scheduleBoundary() {
 // The server sends pages of up to 4 rooms; here each page's slots are split into views that fit
 // the screen's height (large type makes rows tall), and the views rotate.
 let pageIndex = 0;
-let rotateTimer;
+let rotateTimer = null;
+let showView = () => {};
 
 function slotViews(pageEl) {
   // Greedy, like projector.js: rows in order, a new view when the next one would not fit.
@@ -89,16 +90,20 @@ function balanced(rows, heights, room, count) {
   return views;
 }
 
-function setupPages() {
+function stopRotation() {
   clearInterval(rotateTimer);
+  rotateTimer = null;
+}
+
+function setupPages() {
   const box = document.querySelector("[data-pages]");
-  if (!box) return;
+  if (!box) { stopRotation(); return; }
   const pages = [...box.querySelectorAll("[data-page]")];
   // Show every pager while measuring, so each view keeps room for it.
   pages.forEach((p) => { p.querySelector("[data-pager]").hidden = false; p.hidden = true; });
   const views = pages.flatMap((p) => { const v = slotViews(p); p.hidden = true; return v.map((rows) => [p, rows]); });
-  if (!views.length) return;
-  const show = () => {
+  if (!views.length) { stopRotation(); return; }
+  showView = () => {
     const n = pageIndex % views.length;
     const [pageEl, rows] = views[n];
     pages.forEach((p) => { p.hidden = p !== pageEl; });
@@ -107,8 +112,11 @@ function setupPages() {
     pager.hidden = views.length < 2;
     pager.textContent = box.dataset.pagerText.replace("{n}", n + 1).replace("{total}", views.length);
   };
-  show();
-  if (views.length > 1) rotateTimer = setInterval(() => { pageIndex = (pageIndex + 1) % views.length; show(); }, 12000);
+  showView();
+  // The rotation keeps its beat through re-splits (a live update, a resize): restarting it on each
+  // one would hold a busy event's grid on its first page.
+  if (views.length < 2) stopRotation();
+  else if (!rotateTimer) rotateTimer = setInterval(() => { pageIndex += 1; showView(); }, 12000);
 }
 
 // --- phone: my sessions, filters, notices of sessions I voted for ---------------------

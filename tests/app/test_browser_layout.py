@@ -264,6 +264,22 @@ def assert_every_grid_page_fits(page, width, height, which, name):
     assert len(seen) == len(set(cells.all_inner_texts())), which
 
 
+def test_projector_in_german_fits_and_breaks_long_words_with_a_hyphen(live_server, browser, crowded):
+    slug, fac = crowded
+    assert fac.post(f"/e/{slug}/facilitate/projector", data={"theme": "dark"}).status_code == 302
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
+    page = ctx.new_page()
+    for mode in ("welcome", "grid", "nownext", "wall", "mixer"):
+        assert fac.post(f"/e/{slug}/facilitate/projector", data={"mode": mode}).status_code == 302
+        page.goto(f"{live_server.url}/e/{slug}/projector")
+        expect(page.locator("html[lang=de]")).to_have_count(1)
+        expect(page.locator(f".mode-{mode}")).to_have_count(1)
+        page.wait_for_timeout(300)
+        shoot(page, f"projector1280-dark-crowded-de-{mode}")
+        assert_projector_fits(page, 1280, 720, f"projector1280-dark-crowded-de-{mode}")
+    ctx.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_dark_logo_sits_on_a_light_plate_on_the_dark_phone_header(live_server, browser, crowded, scheme):
     slug, _fac = crowded
