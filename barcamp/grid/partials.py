@@ -40,17 +40,25 @@ def programme_partial(event: Event) -> str:
     return render_template("grid/_programme.html", **programme_context(event))
 
 
+def room_pages(rooms: list) -> list[list]:
+    """The rooms in pages of at most PAGE_ROOMS, shared out evenly (5 rooms: 3 + 2, not 4 + 1), so
+    no page is one lonely column."""
+    count = max(-(-len(rooms) // PAGE_ROOMS), 1)
+    size, extra = divmod(len(rooms), count)
+    starts = [n * size + min(n, extra) for n in range(count + 1)]
+    return [rooms[starts[n] : starts[n + 1]] for n in range(count)]
+
+
 @partial("grid_projector")
 def projector_partial(event: Event) -> str:
     """The day's grid for the projector, paged when it has more than 4 rooms or 8 slots."""
     grid = build_grid(event)
     day, rows = day_on_screen(grid)
     current, _upcoming, refresh_at = now_next(grid)
-    rooms = grid.rooms
     pages = [
-        (rooms[i : i + PAGE_ROOMS], rows[j : j + PAGE_SLOTS])
+        (rooms, rows[j : j + PAGE_SLOTS])
         for j in range(0, max(len(rows), 1), PAGE_SLOTS)
-        for i in range(0, max(len(rooms), 1), PAGE_ROOMS)
+        for rooms in room_pages(grid.rooms)
     ]
     return render_template(
         "grid/_projector_table.html", event=event, day=day, pages=pages, now_row=current, refresh_at=refresh_at

@@ -2,6 +2,7 @@
 // changed, keeps "now/next" current, rotates projector pages; on the phone also the room and
 // "my sessions" filters. (Notices about sessions I voted for are in notices.js, on every page.)
 import { myVotes, on, refresh } from "./live.js";
+import { fitWords } from "./words.js";
 
 const page = document.getElementById("grid-page");
 const filters = document.querySelector("[data-grid-filters]");
@@ -50,36 +51,59 @@ function scheduleBoundary() {
 // The server sends pages of up to 4 rooms; here each page's slots are split into views that fit
 // the screen's height (large type makes rows tall), and the views rotate.
 let pageIndex = 0;
-let rotateTimer;
+let rotateTimer = null;
+let showView = () => {};
 
 function slotViews(pageEl) {
   // Greedy, like projector.js: rows in order, a new view when the next one would not fit.
   pageEl.hidden = false;
+  pageEl.classList.add("is-measuring"); // the rows at their own height, not stretched to the screen
   const rows = [...pageEl.querySelectorAll("tbody tr")];
   rows.forEach((tr) => { tr.hidden = false; });
+  fitWords(pageEl);
   const table = pageEl.querySelector("table");
   const head = table.tHead ? table.tHead.getBoundingClientRect().height : 0;
   const room = pageEl.getBoundingClientRect().bottom - table.getBoundingClientRect().top - head;
+  const heights = rows.map((tr) => tr.getBoundingClientRect().height);
+  pageEl.classList.remove("is-measuring");
   const views = [];
-  let top = null;
-  for (const tr of rows) {
-    const box = tr.getBoundingClientRect();
-    if (top === null || box.bottom - top > room) { views.push([]); top = box.top; }
+  let used = Infinity;
+  rows.forEach((tr, i) => {
+    if (used + heights[i] > room) { views.push([]); used = 0; }
     views[views.length - 1].push(tr);
+    used += heights[i];
+  });
+  return balanced(rows, heights, room, views.length) || views;
+}
+
+function balanced(rows, heights, room, count) {
+  // The same number of views, with the rows shared out evenly (8 slots: 3 + 3 + 2, not 4 + 3 + 1),
+  // so no view is a half-empty screen; null when an even share would not fit.
+  const views = [];
+  let start = 0;
+  for (let v = 0; v < count; v += 1) {
+    const size = Math.ceil((rows.length - start) / (count - v));
+    if (heights.slice(start, start + size).reduce((a, b) => a + b, 0) > room) return null;
+    views.push(rows.slice(start, start + size));
+    start += size;
   }
   return views;
 }
 
-function setupPages() {
+function stopRotation() {
   clearInterval(rotateTimer);
+  rotateTimer = null;
+}
+
+function setupPages() {
   const box = document.querySelector("[data-pages]");
-  if (!box) return;
+  if (!box) { stopRotation(); return; }
   const pages = [...box.querySelectorAll("[data-page]")];
   // Show every pager while measuring, so each view keeps room for it.
   pages.forEach((p) => { p.querySelector("[data-pager]").hidden = false; p.hidden = true; });
   const views = pages.flatMap((p) => { const v = slotViews(p); p.hidden = true; return v.map((rows) => [p, rows]); });
-  if (!views.length) return;
-  const show = () => {
+  if (!views.length) { stopRotation(); return; }
+  showView = () => {
     const n = pageIndex % views.length;
     const [pageEl, rows] = views[n];
     pages.forEach((p) => { p.hidden = p !== pageEl; });
@@ -88,8 +112,11 @@ function setupPages() {
     pager.hidden = views.length < 2;
     pager.textContent = box.dataset.pagerText.replace("{n}", n + 1).replace("{total}", views.length);
   };
-  show();
-  if (views.length > 1) rotateTimer = setInterval(() => { pageIndex = (pageIndex + 1) % views.length; show(); }, 12000);
+  showView();
+  // The rotation keeps its beat through re-splits (a live update, a resize): restarting it on each
+  // one would hold a busy event's grid on its first page.
+  if (views.length < 2) stopRotation();
+  else if (!rotateTimer) rotateTimer = setInterval(() => { pageIndex += 1; showView(); }, 12000);
 }
 
 // --- phone: my sessions, filters, notices of sessions I voted for ---------------------
