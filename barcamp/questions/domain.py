@@ -93,16 +93,17 @@ def post_question(
     return question, secret
 
 
+def _held(event: Event, author_secrets: list[str]):
+    """The event's questions whose secret is one of ``author_secrets``."""
+    hashes = [hash_key(s) for s in author_secrets]
+    return select(Question).where(Question.event_id == event.id, Question.secret_hash.in_(hashes))
+
+
 def own_questions(event: Event, author_secrets: list[str]) -> list[Question]:
     """The questions of ``event`` whose secret this browser holds, newest first."""
     if not author_secrets:
         return []
-    hashes = [hash_key(s) for s in author_secrets]
-    return db.session.scalars(
-        select(Question)
-        .where(Question.event_id == event.id, Question.secret_hash.in_(hashes))
-        .order_by(Question.id.desc())
-    ).all()
+    return db.session.scalars(_held(event, author_secrets).order_by(Question.id.desc())).all()
 
 
 def owns(question: Question, author_secrets: list[str]) -> bool:
@@ -126,13 +127,8 @@ def deleted_own(event: Event, author_secrets: list[str]) -> list[Question]:
     """This browser's questions deleted a moment ago, that it may still take back (newest first)."""
     if not author_secrets:
         return []
-    hashes = [hash_key(s) for s in author_secrets]
-    return db.session.scalars(
-        select(Question)
-        .where(Question.event_id == event.id, Question.secret_hash.in_(hashes), Question.deleted_at >= undo.cutoff())
-        .order_by(Question.deleted_at.desc())
-        .execution_options(**undo.WITH_DELETED)
-    ).all()
+    query = _held(event, author_secrets).where(Question.deleted_at >= undo.cutoff())
+    return db.session.scalars(query.order_by(Question.deleted_at.desc()).execution_options(**undo.WITH_DELETED)).all()
 
 
 @transaction
