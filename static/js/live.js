@@ -355,6 +355,9 @@ function connect() {
       handlers.resync.forEach((fn) => fn());
     } else {
       flushOutbox();
+      // News for me alone that came between this page's render and now was sent before I was
+      // listening: the small personal parts (my group, my connections) catch up once.
+      for (const el of document.querySelectorAll("[data-live][data-catch-up]")) refresh(el.dataset.live, 0, "fresh=1");
     }
     wasConnected = true;
   });

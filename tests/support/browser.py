@@ -49,3 +49,9 @@ def console_tab(page, name: str):
     """Open one tab of the facilitator console (Plan, Pitching, Questions, Board, Set-up, …)."""
     page.get_by_role("navigation", name="Console sections").get_by_role("link", name=name).click()
     return page
+
+
+def document_id(page) -> str:
+    """A stamp on the page's current document: it stays the same until the page reloads or navigates
+    (``performance``'s navigation entries can't tell: every document has exactly one)."""
+    return page.evaluate("window.__testDoc = window.__testDoc || Math.random().toString(36).slice(2)")

@@ -4,8 +4,8 @@ phone's live board too (issue #17)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import axe_violations
-from tests.tips.test_browser_tips import join_board, navigations
+from tests.support.browser import axe_violations, document_id
+from tests.tips.test_browser_tips import join_board
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_delete_my_tip_then_undo_in_the_toast_on_a_phone(live_server, new_contex
         expect(page.locator("body[data-live=on]")).to_have_count(1)
     board = reader.locator("[data-live=tips]")
     expect(board).to_contain_text(TIP)
-    loads = navigations(author)
+    doc = document_id(author)
 
     delete = author.get_by_role("button", name=f"Delete my tip: {TIP}")
     delete.click()
@@ -42,7 +42,7 @@ def test_delete_my_tip_then_undo_in_the_toast_on_a_phone(live_server, new_contex
     expect(toast).to_contain_text("Your tip is back on the board.")
     expect(delete).to_be_visible()
     expect(board).to_contain_text(TIP, timeout=5000)
-    assert navigations(author) == loads  # all in place, no reload
+    assert document_id(author) == doc  # all in place, no reload
 
 
 def test_leave_the_board_then_undo_in_the_toast_on_a_phone(live_server, new_context):
