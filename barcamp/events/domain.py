@@ -24,7 +24,7 @@ def slugify(text: str) -> str:
     """A URL-safe slug from any (German) event name."""
     text = text.replace("ß", "ss")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "barcamp"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower())[:50].strip("-") or "barcamp"
 
 
 @transaction

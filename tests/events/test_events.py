@@ -32,6 +32,14 @@ def test_create_event_form_yields_working_attendee_and_facilitator_links(client,
     assert other.get("/e/barcamp-koln/facilitate").status_code == 200
 
 
+def test_a_long_event_name_gives_a_slug_without_a_dangling_hyphen(client):
+    name = "Barcamp Rhein-Main 2027: das Unkonferenz-Wochenend für alle"  # a word ends at character 49
+    r = client.post("/", data={"new-name": name, "new-timezone": "UTC", "new-first_day": SOON}, follow_redirects=True)
+    link = re.search(r'id="attendee-link" href="/e/([^"]+)"', r.get_data(as_text=True)).group(1)
+    assert link == "barcamp-rhein-main-2027-das-unkonferenz-wochenend"
+    assert client.get(f"/e/{link}").status_code == 200
+
+
 def test_created_event_has_hashed_key_and_join_code(app, client):
     client.post("/", data={"new-name": "BC", "new-timezone": "UTC", "new-first_day": SOON})
     with app.app_context():
