@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import g, render_template
+from flask import g, render_template, request
 from sqlalchemy import select
 
 from barcamp.core.api import section
@@ -13,6 +13,7 @@ from barcamp.core.identity import current_attendee
 from barcamp.core.models import Attendee, Event
 from barcamp.core.partials import item_partial, partial, render_item
 from barcamp.pitches.domain import queue
+from barcamp.pitches.enums import WITHDRAWN
 from barcamp.pitches.models import Pitch
 from barcamp.pitches.votes import VotingForm, my_votes, public_counts, votes_left
 
@@ -53,7 +54,18 @@ def home_context(event: Event, attendee: Attendee | None) -> dict:
     context = list_context(event)
     used = Counter(tag.name for pitch in context["pitches"] for tag in pitch.tags)
     tags = sorted(used, key=lambda name: (-used[name], name))  # the most used first, for the tag filter
-    return {**context, "voted": voted, "mine": mine, "left": votes_left(event, len(voted)), "list_tags": tags}
+    withdrawn = request.args.get("withdrawn", type=int)  # just withdrawn from this browser: offer "Undo"
+    undo = db.session.get(Pitch, withdrawn) if withdrawn in mine else None
+    if undo is not None and undo.status != WITHDRAWN:
+        undo = None
+    return {
+        **context,
+        "voted": voted,
+        "mine": mine,
+        "left": votes_left(event, len(voted)),
+        "list_tags": tags,
+        "withdrawn": undo,
+    }
 
 
 # --- partials and API -------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Pitches' pages: pitch a session from a phone, edit it, withdraw it."""
+"""Pitches' pages: pitch a session from a phone, edit it, withdraw it (and take that back)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from barcamp.core.errors import wants_json
 from barcamp.core.identity import current_attendee, event_or_404, event_row_or_404, is_facilitator
 from barcamp.core.models import Event
 from barcamp.core.ratelimits import fresh_posts, limiter
+from barcamp.core.replies import done, failed
 from barcamp.pitches.domain import create_pitch, event_tags, set_status, update_pitch
-from barcamp.pitches.enums import ACTIVE
+from barcamp.pitches.enums import ACTIVE, PENDING, WITHDRAWN
 from barcamp.pitches.forms import PitchForm
 from barcamp.pitches.models import Pitch
 
@@ -86,13 +87,35 @@ def edit(slug, pitch_id):
 
 @bp.post("/e/<slug>/pitches/<int:pitch_id>/withdraw")
 def withdraw(slug, pitch_id):
-    """Withdraw one's own pitch."""
+    """Withdraw one's own pitch (its votes stay, so putting it back loses nothing)."""
     event = event_or_404(slug)
     pitch = event_row_or_404(Pitch, event, pitch_id)
     if not _may_edit(event, pitch):
         abort(403)
-    set_status(pitch, "withdrawn")
+    set_status(pitch, WITHDRAWN)
+    again = url_for("pitches.restore", slug=slug, pitch_id=pitch.id)
     if wants_json():
-        return {"ok": True}
-    flash(_("Your pitch was withdrawn."), "success")
-    return redirect(url_for("events.home", slug=slug))
+        return {"ok": True, "message": _("Your pitch was withdrawn."), "undo": again}
+    # The list then says so, with an "Undo" that works without JS (see home_context).
+    return redirect(url_for("events.home", slug=slug, withdrawn=pitch.id))
+
+
+@bp.post("/e/<slug>/pitches/<int:pitch_id>/restore")
+@limiter.limit("10/minute;60/hour")
+def restore(slug, pitch_id):
+    """Undo withdrawing one's own pitch: it is back in its place, with its votes.
+
+    It comes back the way a new pitch arrives: during a flood it waits for a facilitator, so
+    withdrawing and restoring is never a way round the review."""
+    event = event_or_404(slug)
+    pitch = event_row_or_404(Pitch, event, pitch_id)
+    if not _may_edit(event, pitch):
+        abort(403)
+    if pitch.status != WITHDRAWN:  # hidden or merged by a facilitator: not the author's to undo
+        return failed(_("This pitch can't be put back."), 409, to=url_for("events.home", slug=slug))
+    held = not is_facilitator(event) and ratelimits.flooding(event.id, "pitch")
+    set_status(pitch, PENDING if held else ACTIVE)
+    if held:
+        message = _("Thanks! Your pitch “%(title)s” waits for a facilitator's approval.", title=pitch.title)
+        return done(url_for("events.home", slug=slug), message, id=pitch.id)
+    return done(url_for("events.home", slug=slug) + f"#pitch-{pitch.id}", _("Your pitch is back."), id=pitch.id)

@@ -70,6 +70,7 @@ ACCESS = {
     "GET pitches.edit": AUTHOR_OR_FAC,
     "POST pitches.edit": AUTHOR_OR_FAC,
     "POST pitches.withdraw": AUTHOR_OR_FAC,
+    "POST pitches.restore": AUTHOR_OR_FAC,
     "POST pitches.hide": FAC,
     "POST pitches.merge": FAC,
     "POST pitches.held": FAC,

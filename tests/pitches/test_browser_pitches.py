@@ -132,6 +132,34 @@ def test_pitch_form_errors_show_next_to_field_and_offline_pitch_is_sent_once(liv
     assert titles == ["Mesh networks at events"]
 
 
+def test_the_author_withdraws_a_pitch_and_takes_it_back_while_another_phone_watches(live_server, new_context):
+    slug, _ = live_server.create_event("Undo Pitch Camp")
+    author = new_context("phone").new_page()
+    author.goto(f"{live_server.url}/e/{slug}/pitch")
+    author.get_by_label("Title").fill("Knitting for coders")
+    author.get_by_role("button", name="Send my pitch").click()
+    card = author.get_by_role("article", name="Knitting for coders")
+    expect(card).to_be_visible()
+    watcher = new_context("phone").new_page()
+    watcher.goto(f"{live_server.url}/e/{slug}")
+    expect(watcher.locator("body[data-live=on]")).to_have_count(1)
+    expect(watcher.get_by_role("article", name="Knitting for coders")).to_be_visible()
+
+    card.get_by_role("link", name="Edit my pitch").click()
+    author.get_by_role("button", name="Withdraw this pitch").click()
+    box = author.locator(".undo-box")
+    expect(box).to_contain_text("Your pitch “Knitting for coders” was withdrawn.")
+    expect(author.get_by_role("article", name="Knitting for coders")).to_have_count(0)
+    expect(watcher.get_by_role("article", name="Knitting for coders")).to_have_count(0, timeout=5000)  # live
+
+    box.get_by_role("button", name="Undo withdrawing “Knitting for coders”").click()
+    expect(author.get_by_text("Your pitch is back.")).to_be_visible()
+    expect(author.get_by_role("article", name="Knitting for coders")).to_be_visible()
+    expect(author.locator(".undo-box")).to_have_count(0)
+    expect(watcher.get_by_role("article", name="Knitting for coders")).to_be_visible(timeout=5000)  # live again
+    assert [p["title"] for p in snapshot(live_server, slug)["pitches"]] == ["Knitting for coders"]
+
+
 def test_new_edited_and_withdrawn_pitches_reach_a_phone_without_reloading_the_list(
     live_server, new_context, phone_http
 ):

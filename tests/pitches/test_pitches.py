@@ -105,6 +105,63 @@ def test_author_can_edit_and_withdraw_but_not_others(app, client, make_client, e
     assert "Rust for beginners" not in client.get(f"/e/{slug}").get_data(as_text=True)
 
 
+def test_withdrawing_a_pitch_can_be_undone_by_its_author_with_its_votes(app, client, make_client, event_factory):
+    slug, _ = event_factory()
+    client.post(f"/e/{slug}/pitch", data=pitch_data(title="Rust for everyone"))
+    [pid] = pitch_ids(app, slug)
+    fan = make_client()
+    assert fan.post(f"/e/{slug}/pitches/{pid}/vote", data={"on": "1"}).status_code == 302
+
+    r = client.post(f"/e/{slug}/pitches/{pid}/withdraw")  # the form, without JS
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/e/{slug}?withdrawn={pid}")
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Your pitch “Rust for everyone” was withdrawn." in page
+    assert f'action="/e/{slug}/pitches/{pid}/restore"' in page  # an "Undo" that needs no JS
+    assert client.get(f"/api/v1/events/{slug}").get_json()["pitches"] == []
+    # Someone else opening the same address is offered nothing, and may not put it back.
+    assert f"/pitches/{pid}/restore" not in fan.get(f"/e/{slug}?withdrawn={pid}").get_data(as_text=True)
+    assert fan.post(f"/e/{slug}/pitches/{pid}/restore").status_code == 403
+
+    r = client.post(f"/e/{slug}/pitches/{pid}/restore")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/e/{slug}#pitch-{pid}")
+    assert "Your pitch is back." in client.get(f"/e/{slug}").get_data(as_text=True)
+    [p] = client.get(f"/api/v1/events/{slug}").get_json()["pitches"]
+    assert p["title"] == "Rust for everyone" and p["votes"] == 1  # its vote counts again
+    assert f"/pitches/{pid}/restore" not in client.get(f"/e/{slug}?withdrawn={pid}").get_data(as_text=True)
+
+    # From the page's background request: the answer names the "Undo" URL the toast posts to.
+    json = {"Accept": "application/json"}
+    r = client.post(f"/e/{slug}/pitches/{pid}/withdraw", headers=json)
+    assert r.get_json() == {
+        "ok": True,
+        "message": "Your pitch was withdrawn.",
+        "undo": f"/e/{slug}/pitches/{pid}/restore",
+    }
+    r = client.post(r.get_json()["undo"], headers=json)
+    assert r.get_json() == {"ok": True, "message": "Your pitch is back.", "id": pid}
+
+
+def test_a_pitch_a_facilitator_hid_or_one_restored_during_a_flood_is_not_the_authors_way_round_review(
+    app, client, facilitator
+):
+    fac, slug = facilitator
+    json = {"Accept": "application/json"}
+    client.post(f"/e/{slug}/pitch", data=pitch_data(title="Hidden one"))
+    client.post(f"/e/{slug}/pitch", data=pitch_data(title="Back in a flood"))
+    hidden, flooded = pitch_ids(app, slug)
+    fac.post(f"/e/{slug}/pitches/{hidden}/hide")
+    r = client.post(f"/e/{slug}/pitches/{hidden}/restore", headers=json)
+    assert r.status_code == 409 and r.get_json() == {"error": "This pitch can't be put back."}
+    assert client.post(f"/e/{slug}/pitches/{hidden}/restore").status_code == 302  # the form: told on the list
+
+    client.post(f"/e/{slug}/pitches/{flooded}/withdraw")
+    app.config["FLOOD_PER_MINUTE"] = 0  # every arrival is now part of a flood
+    r = client.post(f"/e/{slug}/pitches/{flooded}/restore", headers=json)
+    assert "waits for a facilitator's approval" in r.get_json()["message"]
+    assert client.get(f"/api/v1/events/{slug}").get_json()["pitches"] == []
+    assert "Back in a flood" in fac.get(f"/e/{slug}/live/pitchqueue").get_data(as_text=True)
+
+
 def test_facilitator_can_edit_hide_and_restore(app, client, facilitator):
     fac, slug = facilitator
     client.post(f"/e/{slug}/pitch", data=pitch_data())
