@@ -59,7 +59,7 @@ export function refresh(what, delay = 0, query = "") {
         if ((shown.get(el) || 0) > n) continue;
         shown.set(el, n);
         retries.delete(what);
-        if (html !== el.innerHTML) {
+        if (!sameAs(el, html)) {
           el.innerHTML = html;
           el.dispatchEvent(new CustomEvent("live:updated", { bubbles: true, detail: { what } }));
         }
@@ -68,6 +68,18 @@ export function refresh(what, delay = 0, query = "") {
       } catch (e) { /* offline: the resync after reconnect catches up */ }
     }
   }, delay));
+}
+
+// Is ``html`` what ``el`` already shows? Both serialized by the browser, and without what differs
+// between two renders of the same state (a fresh CSRF token, a countdown's seconds): an answer
+// that changes nothing leaves the element alone, with whatever someone is typing or ticking in it.
+const stable = (html) => html
+  .replace(/(name="csrf_token" value=")[^"]*"/g, '$1"')
+  .replace(/(data-countdown=")\d+("[^>]*>)[^<]*/g, "$1$2");
+function sameAs(el, html) {
+  const parsed = document.createElement("template");
+  parsed.innerHTML = html;
+  return stable(parsed.innerHTML) === stable(el.innerHTML);
 }
 
 const retries = new Map(); // partial -> failed reloads in a row

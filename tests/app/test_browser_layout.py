@@ -254,7 +254,13 @@ def assert_every_grid_page_fits(page, width, height, which, name):
         seen |= set(page.locator(".pgrid td .gt-title:visible").all_inner_texts())
         shoot(page, f"{name}-{n + 1}")
         assert_projector_fits(page, width, height, f"{name}-{n + 1}")
-        table = page.locator(".pgrid-page:not([hidden]) table").bounding_box()
+        shown = page.locator(".pgrid-page:not([hidden]) table")
+        for _ in range(30):  # projector.js may be re-fitting or turning the page in this moment
+            table = shown.bounding_box() if shown.count() == 1 else None
+            if table:
+                break
+            page.wait_for_timeout(100)
+        assert table, f"{name}-{n + 1}: no grid page is shown"
         assert table["y"] + table["height"] >= 0.85 * height, (f"{name}-{n + 1}", table)  # no half-empty screen
         if n + 1 < views:  # the next view comes within the 12 s rotation (a re-split may restart it)
             for _ in range(30):

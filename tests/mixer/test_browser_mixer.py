@@ -233,3 +233,24 @@ def test_a_group_formed_before_the_page_was_listening_still_shows_up(live_server
     expect(late.locator("body[data-live=on]")).to_have_count(1, timeout=30000)  # socket.io retries, backing off to 5 s
     expect(late.locator(".mix-token-label strong")).not_to_be_empty(timeout=5000)
     assert document_id(late) == doc  # caught up in place: no reload
+
+
+def test_a_reload_that_changes_nothing_keeps_what_someone_is_ticking_and_choosing(live_server, new_context):
+    """Live reloads come often (every reconnect, every change nearby): an answer that shows the same
+    state must not redraw the forms under someone's thumb, though each render has a fresh CSRF token."""
+    base = live_server.url
+    slug, _ = live_server.create_event("Steady Camp")
+    page = new_context("phone").new_page()
+    page.goto(f"{base}/e/{slug}/meet")
+    expect(page.locator("body[data-live=on]")).to_have_count(1)
+    buddies = page.get_by_role("region", name="First-timer buddies")
+    buddies.get_by_label("This is my first barcamp").check()
+    buddies.get_by_label("Been to barcamps before? Be a buddy for").select_option(label="3 first-timers")
+    page.locator("#buddies").evaluate("el => { el.testKept = true; }")  # a property: an attribute would differ
+    with page.expect_response(lambda r: "/meet/mine?fresh=1" in r.url and r.ok, timeout=10_000):
+        page.evaluate("() => { window.barcampSocket.disconnect(); window.barcampSocket.connect(); }")  # resyncs
+    expect(page.locator("body[data-live=on]")).to_have_count(1)
+    page.wait_for_timeout(300)  # the answer has been applied, or not
+    assert page.locator("#buddies").evaluate("el => el.testKept === true")  # the same element: not redrawn
+    expect(buddies.get_by_label("This is my first barcamp")).to_be_checked()
+    expect(buddies.get_by_label("Been to barcamps before? Be a buddy for")).to_have_value("3")

@@ -173,7 +173,8 @@ def test_votes_pitches_and_questions_queued_offline_in_two_tabs_land_once_in_ord
     # Each form shows what was stored, in the tab it was written in.
     expect(my_pitches.get_by_role("link", name="Pitched offline")).to_be_visible()
     expect(my_pitches).not_to_contain_text("Waiting to send")
-    expect(home.get_by_role("article", name="Pitched offline")).to_be_visible()
+    # The list follows by the server's notice and the resync after reconnecting (spread over 3 s).
+    expect(home.get_by_role("article", name="Pitched offline")).to_be_visible(timeout=10_000)
     expect(tabs.locator("[data-tally]")).to_have_text("1")
     expect(mine.get_by_text("Second question, asked offline?")).to_be_visible()
     expect(mine).not_to_contain_text("Waiting to send")

@@ -17,6 +17,15 @@ import requests
 from tests.support.env import ROOT, SOON, free_port, pg_create, pg_drop
 
 
+def http_session() -> requests.Session:
+    """A cookie-keeping HTTP client that opens a connection per request. gunicorn closes an idle
+    keep-alive connection after 2 s; a request sent on it in that same moment is reset, and a POST
+    can't safely be sent again. Localhost connections cost nothing, so the tests don't reuse them."""
+    s = requests.Session()
+    s.headers["Connection"] = "close"
+    return s
+
+
 def tallies_of(received: list[dict]) -> list[dict]:
     """The ``tally`` messages among a test socket client's received ones, each checked to carry the
     time its counts were read (``at``), and returned without it."""
@@ -88,7 +97,7 @@ class LiveServer:
 
     def create_event(self, name="Live Barcamp") -> tuple[str, str]:
         """Create an event through the / form; return (slug, facilitator URL)."""
-        with requests.Session() as s:
+        with http_session() as s:
             html = s.get(self.url + "/").text
             token = re.search(r'name="new-csrf_token" type="hidden" value="([^"]+)"', html).group(1)
             r = s.post(
@@ -127,7 +136,7 @@ class Browserless:
 
     def __init__(self, base: str):
         self.base = base
-        self.http = requests.Session()
+        self.http = http_session()
         self.csrf = ""
 
     def open(self, path: str) -> requests.Response:

@@ -38,6 +38,7 @@ from barcamp.models import (
     Tip,
     TipCard,
 )
+from tests.support.live import http_session
 
 ROLES = ("anonymous", "attendee", "author", "facilitator", "other_facilitator")
 ARG = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
@@ -60,7 +61,7 @@ class LiveClient:
     """A browser without JS on a live server: keeps cookies, sends the page's CSRF token."""
 
     def __init__(self, base: str):
-        self.base, self.http, self.csrf = base, requests.Session(), ""
+        self.base, self.http, self.csrf = base, http_session(), ""
 
     def get(self, path: str, **kw) -> LiveResponse:
         r = self.http.get(self.base + path, allow_redirects=False, timeout=15, **kw)
