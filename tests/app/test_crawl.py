@@ -412,6 +412,7 @@ def _state(app, name: str, other: tuple[str, int, int, int]) -> State:
     state.borrowed = {n for n, has in (("pitch_id", pitches), ("card_id", cards)) if not has}
     state.query = {
         "pitch": [*one_of_each(rows, lambda r: r[1]), other_pitch, "x"],
+        "withdrawn": [*one_of_each(rows, lambda r: r[1]), other_pitch, "x"],  # the list's "Undo" after withdrawing
         "sort": ["new", "top"],
         "lang": ["de", "en", "xx"],  # the join poster's language (xx: not one of ours)
         "room": [*rooms[:1], other_room, "x"],

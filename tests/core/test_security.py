@@ -259,7 +259,12 @@ def test_javascript_inserts_html_only_from_server_rendered_partials():
             # fetched from the server, and an item's card that a change message carries (live.js).
             fetched = re.fullmatch(r"\s*el\.innerHTML = html;", line) and "await res.text()" in text
             pushed = re.fullmatch(r"\s*tpl\.innerHTML = html\.trim\(\);", line) and "msg.html[" in text
-            assert fetched or pushed, f"{path}: {line}"
+            # And the fetched partial parsed into an inert <template> (no scripts run, nothing loads)
+            # only to compare it with what the element shows (live.js sameAs).
+            compared = re.fullmatch(r"\s*parsed\.innerHTML = html;", line) and (
+                'const parsed = document.createElement("template");' in text and "await res.text()" in text
+            )
+            assert fetched or pushed or compared, f"{path}: {line}"
 
 
 def test_request_over_max_content_length_gets_a_friendly_413(client, event_factory):
