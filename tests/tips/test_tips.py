@@ -68,7 +68,7 @@ def count(app, model) -> int:
 def every_surface(c, slug, app) -> str:
     """Everything one browser can read about the board: pages, partials, JSON, exports and the public API."""
     with app.app_context():
-        ids = db.session.scalars(select(TipCard.id)).all()
+        ids = db.session.scalars(select(TipCard.id).order_by(TipCard.id)).all()  # one order on every database
     urls = [
         f"/e/{slug}/tips",
         f"/e/{slug}/live/tips?fresh=1",
