@@ -27,6 +27,12 @@ def _may_edit(event: Event, pitch: Pitch) -> bool:
     return is_facilitator(event) or (attendee is not None and pitch.attendee_id == attendee.id)
 
 
+def _arrives_held(event: Event) -> bool:
+    """Count a pitch arriving on the list (new or put back): during a flood of them from attendees,
+    each waits for a facilitator's approval."""
+    return not is_facilitator(event) and ratelimits.flooding(event.id, "pitch")
+
+
 @bp.route("/e/<slug>/pitch", methods=["GET", "POST"])
 @limiter.limit("10/minute;60/hour", methods=["POST"])
 @fresh_posts
@@ -40,8 +46,7 @@ def new(slug):
         form.language.data = request.accept_languages.best_match(languages()) or languages()[0]
         form.client_id.data = uuid.uuid4().hex
     elif form.validate():
-        # A flood of new pitches from attendees: each waits for a facilitator's approval.
-        held = not is_facilitator(event) and ratelimits.flooding(event.id, "pitch")
+        held = _arrives_held(event)
         pitch = create_pitch(
             event,
             current_attendee(event, create=True),
@@ -113,7 +118,7 @@ def restore(slug, pitch_id):
         abort(403)
     if pitch.status != WITHDRAWN:  # hidden or merged by a facilitator: not the author's to undo
         return failed(_("This pitch can't be put back."), 409, to=url_for("events.home", slug=slug))
-    held = not is_facilitator(event) and ratelimits.flooding(event.id, "pitch")
+    held = _arrives_held(event)
     set_status(pitch, PENDING if held else ACTIVE)
     if held:
         message = _("Thanks! Your pitch “%(title)s” waits for a facilitator's approval.", title=pitch.title)
