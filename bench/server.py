@@ -89,6 +89,7 @@ class Servers:
             "BARCAMP_INSTANCE": str(self.tmp),
             # A channel of its own, so parallel runs on one Redis never hear each other.
             "SOCKETIO_CHANNEL": f"barcamp-bench-{uuid.uuid4().hex[:8]}",
+            "METRICS_TOKEN": secrets.token_hex(16),  # the benchmark reads /metrics as the operator would
         }
         self.env.pop("ACCESS_LOG", None)
         if redis:
@@ -153,6 +154,23 @@ class Servers:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"server on port {port} did not start:\n{log.read_text()[-3000:]}")
+
+    def broadcast_counters(self) -> tuple[float, float]:
+        """Frames handed out by tally broadcasts, and the CPU seconds that took, over every process
+        (from /metrics: ``barcamp_broadcast_frames_total``, ``barcamp_broadcast_cpu_seconds_total``)."""
+        frames = cpu = 0.0
+        for port in self.ports:
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {self.env['METRICS_TOKEN']}"}
+            )
+            with urllib.request.urlopen(req, timeout=10) as r:
+                for line in r.read().decode().splitlines():
+                    name, _, value = line.partition(" ")
+                    if name == "barcamp_broadcast_frames_total":
+                        frames += float(value)
+                    elif name == "barcamp_broadcast_cpu_seconds_total":
+                        cpu += float(value)
+        return frames, cpu
 
     def cpu(self) -> float:
         """CPU seconds used so far by the gunicorn workers."""

@@ -22,7 +22,7 @@ import resource
 import time
 
 from bench.phones import raise_nofile
-from bench.wire import HttpError, http
+from bench.wire import HttpError, cookie_header, http
 
 TOPICS = [
     "Kaffee-Automatisierung mit dem Raspberry Pi",
@@ -47,6 +47,9 @@ class Storm:
     def __init__(self, cfg: dict, phones: list[tuple[int, int, str, str]], sent):
         self.cfg, self.host, self.slug = cfg, cfg["host"], cfg["slug"]
         self.phones = phones  # (index, port, cookie, csrf)
+        # Each phone's cookies, kept up to date from every answer as a browser does: its first vote
+        # makes its attendee and says so in the cookie, and later votes take the short path.
+        self.jars = [dict(c.split("=", 1) for c in cookie.split("; ") if "=" in c) for _i, _p, cookie, _t in phones]
         self.pitch_ids = cfg["pitch_ids"]
         self.slots, self.sent = cfg["slots"], sent
         self.due_base = len(self.pitch_ids) * self.slots  # sent[] holds send times, then scheduled times
@@ -59,12 +62,14 @@ class Storm:
         self.late_sends = self.exhausted = 0
         self.questions: list[int] = []
 
-    async def post(self, kind: str, phone, path: str, form: dict) -> dict | None:
-        _i, port, cookie, csrf = phone
-        headers = {"Cookie": cookie, "X-CSRFToken": csrf, "Accept": "application/json"}
+    async def post(self, kind: str, n: int, path: str, form: dict) -> dict | None:
+        _i, port, _cookie, csrf = self.phones[n]
+        jar = self.jars[n]
+        headers = {"Cookie": cookie_header(jar), "X-CSRFToken": csrf, "Accept": "application/json"}
         counts = self.http.setdefault(kind, [0, 0])
         try:
-            status, _h, _c, body = await http(self.host, port, "POST", path, headers=headers, form=form)
+            status, _h, cookies, body = await http(self.host, port, "POST", path, headers=headers, form=form)
+            jar.update(cookies)
         except HttpError as exc:
             counts[1] += 1
             key = exc.args[0].split(":")[0]
@@ -83,7 +88,7 @@ class Storm:
         if not self.voters[p]:
             self.exhausted += 1
             return
-        phone = self.phones[self.voters[p].pop()]
+        phone = self.voters[p].pop()
         k = self.next_k[p]
         if k >= self.slots:
             self.exhausted += 1
@@ -130,11 +135,11 @@ class Storm:
             "language": random.choice(["de", "en"]),
             "client_id": f"bench-{self.slug}-{i}",
         }
-        await self.post("pitch", random.choice(self.phones), f"/e/{self.slug}/pitch", form)
+        await self.post("pitch", random.randrange(len(self.phones)), f"/e/{self.slug}/pitch", form)
 
     async def question(self, i: int):
         form = {"text": f"{random.choice(QUESTIONS)} ({i})"}
-        reply = await self.post("question", random.choice(self.phones), f"/e/{self.slug}/questions", form)
+        reply = await self.post("question", random.randrange(len(self.phones)), f"/e/{self.slug}/questions", form)
         if reply and reply.get("id"):
             self.questions.append(reply["id"])
 
@@ -142,7 +147,7 @@ class Storm:
         if self.questions:
             qid = random.choice(self.questions)
             await self.post(
-                "question vote", random.choice(self.phones), f"/e/{self.slug}/questions/{qid}/vote", {"on": "1"}
+                "question vote", random.randrange(len(self.phones)), f"/e/{self.slug}/questions/{qid}/vote", {"on": "1"}
             )
 
     async def run(self, t0: float) -> dict:

@@ -19,30 +19,43 @@ took part of the frame, a greenlet sends the rest while still holding the lock.
 from __future__ import annotations
 
 import struct
+import time
 from contextlib import contextmanager
 
 import gevent
 import gevent.socket
 from gevent.lock import Semaphore
 
-YIELD_EVERY = 256  # direct writes between yields to the hub, so requests aren't stuck behind a burst
-_since_yield = 0
+# A burst of direct writes yields to the hub once it has run this long, so requests aren't stuck
+# behind it. By time, not by count: 2,000 sockets take ~30 ms, so an idle worker finishes a broadcast
+# without switching; each switch on a saturated hub waits behind every ready greenlet, and a yield
+# every 256 sockets made a 2,000-socket broadcast take seconds there (bench/README.md).
+YIELD_AFTER = 0.05
+CHECK_EVERY = 64  # direct writes between looks at the clock
+_since_check = 0
+_burst_start = _cpu_start = 0.0
 _may_yield = False  # only inside ``yielding()``: other callers (a request's emit, engineio's) must not switch
 counts = {"direct": 0, "queued": 0}  # frames written directly / left to engineio (tests, /metrics)
+# Inside ``yielding()`` (the tally flush): the frames handed out and the CPU that took, not counting
+# time yielded to others. Divided, the CPU one frame of a broadcast costs (/metrics; the benchmark).
+flushed = {"frames": 0, "cpu_seconds": 0.0}
 
 
 @contextmanager
 def yielding():
-    """Let a broadcast made inside yield to the hub every ``YIELD_EVERY`` sockets (the tally loop's
-    flush, which holds no transaction). Elsewhere a send never switches: a switch inside an emit
+    """Let a broadcast made inside yield to the hub after ``YIELD_AFTER`` seconds of writing (the
+    tally loop's flush, which holds no transaction). Elsewhere a send never switches: a switch inside an emit
     made from a request stalled the whole worker in the benchmark (votes timed out, every phone
     was dropped)."""
-    global _may_yield
-    _may_yield = True
+    global _may_yield, _burst_start, _cpu_start
+    frames = counts["direct"] + counts["queued"]
+    _may_yield, _burst_start, _cpu_start = True, time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         _may_yield = False
+        flushed["cpu_seconds"] += time.process_time() - _cpu_start
+        flushed["frames"] += counts["direct"] + counts["queued"] - frames
 
 
 def frame(payload: str) -> bytes:
@@ -137,7 +150,7 @@ def install(server) -> None:
     sockets = eio.sockets
 
     def send(eio_sid, pkt):
-        global _since_yield
+        global _since_check, _burst_start, _cpu_start
         s = sockets.get(eio_sid)
         direct = getattr(s, "direct", None)
         if (
@@ -161,10 +174,13 @@ def install(server) -> None:
             counts["queued"] += 1
             return queued(eio_sid, pkt)
         counts["direct"] += 1
-        _since_yield += 1
-        if _may_yield and _since_yield >= YIELD_EVERY:
-            _since_yield = 0
-            gevent.sleep(0)
+        _since_check += 1
+        if _may_yield and _since_check >= CHECK_EVERY:
+            _since_check = 0
+            if time.perf_counter() - _burst_start >= YIELD_AFTER:
+                flushed["cpu_seconds"] += time.process_time() - _cpu_start
+                gevent.sleep(0)
+                _burst_start, _cpu_start = time.perf_counter(), time.process_time()
         return None
 
     server._send_eio_packet = send

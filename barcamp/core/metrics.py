@@ -59,6 +59,14 @@ class _Frames:
         for path, n in fanout.counts.items():
             family.add_metric([path], n)
         yield family
+        yield CounterMetricFamily(
+            "barcamp_broadcast_frames", "Frames handed out by tally broadcasts.", value=fanout.flushed["frames"]
+        )
+        yield CounterMetricFamily(
+            "barcamp_broadcast_cpu_seconds",
+            "CPU time tally broadcasts took to hand out their frames (not counting time yielded to others).",
+            value=fanout.flushed["cpu_seconds"],
+        )
 
 
 registry.register(_Frames())
