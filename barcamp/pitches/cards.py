@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from barcamp.core.models import Event
 from barcamp.core.partials import csrf_input
+from barcamp.pitches.domain import Card
 from barcamp.pitches.models import Pitch
 
 _SALT = secrets.token_hex(8)
@@ -41,7 +42,7 @@ class _CountMark(dict):
         return Markup(COUNT)  # noqa: S704 -- a fixed mark, replaced before sending
 
 
-def _key(event: Event, pitch: Pitch, when: tuple[str, str], counts_shown: bool) -> tuple:
+def _key(event: Event, pitch: Pitch | Card, when: tuple[str, str], counts_shown: bool) -> tuple:
     return (
         id(current_app._get_current_object()),
         str(get_locale()),
@@ -61,7 +62,7 @@ def _key(event: Event, pitch: Pitch, when: tuple[str, str], counts_shown: bool) 
     )
 
 
-def _kept(event: Event, pitch: Pitch, when: tuple[str, str], counts_shown: bool) -> str:
+def _kept(event: Event, pitch: Pitch | Card, when: tuple[str, str], counts_shown: bool) -> str:
     key = _key(event, pitch, when, counts_shown)
     html = _cards.get(key)
     if html is not None:
@@ -86,7 +87,7 @@ def _kept(event: Event, pitch: Pitch, when: tuple[str, str], counts_shown: bool)
 
 def pitch_card(
     event: Event,
-    pitch: Pitch,
+    pitch: Pitch | Card,
     schedule: dict,
     counts: dict | None,
     voted: Collection[int] = (),

@@ -12,7 +12,7 @@ from barcamp.core.extensions import db
 from barcamp.core.identity import current_attendee
 from barcamp.core.models import Attendee, Event
 from barcamp.core.partials import item_partial, partial, render_item
-from barcamp.pitches.domain import queue
+from barcamp.pitches.domain import cards, queue
 from barcamp.pitches.enums import WITHDRAWN
 from barcamp.pitches.models import Pitch
 from barcamp.pitches.votes import VotingForm, my_votes, public_counts, votes_left
@@ -51,7 +51,7 @@ def home_context(event: Event, attendee: Attendee | None) -> dict:
     mine = set()
     if attendee is not None:
         mine = set(db.session.scalars(select(Pitch.id).where(Pitch.attendee_id == attendee.id)))
-    context = list_context(event)
+    context = cards_context(event)
     used = Counter(tag.name for pitch in context["pitches"] for tag in pitch.tags)
     tags = sorted(used, key=lambda name: (-used[name], name))  # the most used first, for the tag filter
     withdrawn = request.args.get("withdrawn", type=int)  # just withdrawn from this browser: offer "Undo"
@@ -76,10 +76,15 @@ def list_context(event: Event) -> dict:
     return {"event": event, "pitches": queue(event), "counts": public_counts(event)}
 
 
+def cards_context(event: Event) -> dict:
+    """The shared pitch list as the attendee page shows it: ``list_context`` with plain rows."""
+    return {"event": event, "pitches": cards(event), "counts": public_counts(event)}
+
+
 @partial("pitches")
 def pitches_partial(event: Event) -> str:
     """The pitch list on phones."""
-    return render_template("pitches/_list.html", **list_context(event))
+    return render_template("pitches/_list.html", **cards_context(event))
 
 
 def pitch_json(p: Pitch, votes: int | None) -> dict:
