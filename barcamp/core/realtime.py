@@ -12,6 +12,10 @@ Two kinds of messages reach browsers in an event's room:
   The loop keeps deadlines, not pauses: a change in a quiet moment goes out at
   once, and under a storm flushes start every ``TALLY_INTERVAL``, however long
   each one took (one that overran is followed by the next at once, not later).
+  The interval adapts: it is at least ``1 / FLUSH_SHARE`` times what the last
+  flush took (at most ``MAX_INTERVAL``), so a broadcast to thousands of phones,
+  or a worker saturated by other work, gets coarser tallies instead of spending
+  all its time broadcasting.
   ``at`` is when the counts were read, on the database's clock: with several
   processes, two tallies can cross on their way through Redis, and pages keep
   the newer one (a count must not flicker back down).
@@ -178,23 +182,29 @@ def _ensure_loop() -> None:
     socketio.start_background_task(_loop, app)
 
 
-def next_flush(last_start: float, interval: float, now: float) -> float:
-    """When the next flush may start: at once if the last one started an interval ago, else
-    an interval after the last start (a deadline, so a slow flush doesn't push the cadence)."""
-    return max(now, last_start + interval)
+FLUSH_SHARE = 0.25  # of the worker's time that tally broadcasts may take before the interval grows
+MAX_INTERVAL = 1.0  # seconds: the coarsest cadence, however long flushes take
+
+
+def next_flush(last_start: float, interval: float, now: float, took: float = 0.0) -> float:
+    """When the next flush may start: an interval after the last one started (a deadline, so a
+    slow flush doesn't push the cadence), or at once if that has passed. The interval is
+    ``interval``, or longer when the last flush ``took`` more than ``FLUSH_SHARE`` of it."""
+    return max(now, last_start + min(max(interval, took / FLUSH_SHARE), max(interval, MAX_INTERVAL)))
 
 
 def _loop(app) -> None:
     interval = app.config["TALLY_INTERVAL"]
-    last = float("-inf")
+    last, took = float("-inf"), 0.0
     while True:
         if not _dirty:
             _wake.clear()
             if not _dirty:  # a change marked between the test and clear() has set nothing lost
                 _wake.wait()
-        delay = next_flush(last, interval, time.monotonic()) - time.monotonic()
+        delay = next_flush(last, interval, time.monotonic(), took) - time.monotonic()
         if delay > 0:
             socketio.sleep(delay)
         last = time.monotonic()
         with app.app_context():
             flush()
+        took = time.monotonic() - last
