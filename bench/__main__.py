@@ -21,9 +21,9 @@ import time
 from multiprocessing.sharedctypes import RawArray
 
 from bench import phones, report, storm
-from config import Config
 from bench.server import Servers, cpu_seconds, machine_busy_seconds
 from bench.wire import HttpError, cookie_header, http
+from config import Config
 
 SETUP_PITCHES = [
     ("Barrierefreiheit im Web", "everyone", "discussion", "de"),

@@ -11,8 +11,9 @@ HALL = {
     "p50 ≤ 200 ms": lambda r: (r["latency_ms"]["p50"] or 1e9) <= 200,
     "p99 ≤ 400 ms": lambda r: (r["latency_ms"]["p99"] or 1e9) <= 400,
     "CPU ≤ 3 ms per vote": lambda r: r["server"]["cpu_ms_per_vote"] <= 3,
-    "≤ 25 µs per frame": lambda r: r["server"]["broadcast_us_per_frame"] is not None
-    and r["server"]["broadcast_us_per_frame"] <= 25,
+    "≤ 25 µs per frame": lambda r: (
+        r["server"]["broadcast_us_per_frame"] is not None and r["server"]["broadcast_us_per_frame"] <= 25
+    ),
     "connect ≤ 15 s": lambda r: r["connect"]["seconds"] <= 15,
     "< 1% late sends": lambda r: r["votes"]["late_share"] < 0.01,
 }
