@@ -83,7 +83,10 @@ def test_pinned_question_and_upvotes_update_projector_live(live_server, new_cont
     voter.goto(f"{live_server.url}/e/{slug}/questions")
     expect(voter.locator("body[data-live=on]")).to_have_count(1)
     me_too = voter.get_by_role("article").filter(has_text="Kinderbetreuung").get_by_role("button", name="Me too")
-    me_too.click()
+    # The answer (with the cookie that makes this browser's upvote its own) is awaited before the
+    # reload below: the projector's tally can arrive first, as a broadcast goes out at once.
+    with voter.expect_response(lambda r: r.url.endswith("/vote") and r.request.method == "POST"):
+        me_too.click()
     expect(me_too).to_have_attribute("aria-pressed", "true")
     expect(pinned).to_contain_text("Me too 1", timeout=5000)
     # Taking it back: the state survives the live reload of the list, and the projector follows.
