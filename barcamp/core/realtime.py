@@ -12,10 +12,10 @@ Two kinds of messages reach browsers in an event's room:
   The loop keeps deadlines, not pauses: a change in a quiet moment goes out at
   once, and under a storm flushes start every ``TALLY_INTERVAL``, however long
   each one took (one that overran is followed by the next at once, not later).
-  The interval adapts: it is at least ``1 / FLUSH_SHARE`` times what the last
-  flush took (at most ``MAX_INTERVAL``), so a broadcast to thousands of phones,
-  or a worker saturated by other work, gets coarser tallies instead of spending
-  all its time broadcasting.
+  The interval adapts: it is at least ``1 / FLUSH_SHARE`` times the CPU the last
+  flush's broadcasts took (at most ``MAX_INTERVAL``), so a broadcast to thousands
+  of phones gets coarser tallies instead of the worker spending all its time
+  broadcasting.
   ``at`` is when the counts were read, on the database's clock: with several
   processes, two tallies can cross on their way through Redis, and pages keep
   the newer one (a count must not flicker back down).
@@ -204,7 +204,9 @@ def _loop(app) -> None:
         delay = next_flush(last, interval, time.monotonic(), took) - time.monotonic()
         if delay > 0:
             socketio.sleep(delay)
-        last = time.monotonic()
+        last, cpu = time.monotonic(), fanout.flushed["cpu_seconds"]
         with app.app_context():
             flush()
-        took = time.monotonic() - last
+        # The CPU the broadcasts took, not the wall time: a flush that yielded to requests waits
+        # behind them, and counting that wait made the cadence coarse exactly when votes poured in.
+        took = fanout.flushed["cpu_seconds"] - cpu
