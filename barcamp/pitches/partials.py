@@ -51,7 +51,7 @@ def home_context(event: Event, attendee: Attendee | None) -> dict:
     mine = set()
     if attendee is not None:
         mine = set(db.session.scalars(select(Pitch.id).where(Pitch.attendee_id == attendee.id)))
-    context = cards_context(event)
+    context = list_context(event)
     used = Counter(tag.name for pitch in context["pitches"] for tag in pitch.tags)
     tags = sorted(used, key=lambda name: (-used[name], name))  # the most used first, for the tag filter
     withdrawn = request.args.get("withdrawn", type=int)  # just withdrawn from this browser: offer "Undo"
@@ -72,19 +72,14 @@ def home_context(event: Event, attendee: Attendee | None) -> dict:
 
 
 def list_context(event: Event) -> dict:
-    """What the shared pitch list shows (the same for every viewer)."""
-    return {"event": event, "pitches": queue(event), "counts": public_counts(event)}
-
-
-def cards_context(event: Event) -> dict:
-    """The shared pitch list as the attendee page shows it: ``list_context`` with plain rows."""
+    """What the shared pitch list shows (the same for every viewer), its cards as plain rows."""
     return {"event": event, "pitches": cards(event), "counts": public_counts(event)}
 
 
 @partial("pitches")
 def pitches_partial(event: Event) -> str:
     """The pitch list on phones."""
-    return render_template("pitches/_list.html", **cards_context(event))
+    return render_template("pitches/_list.html", **list_context(event))
 
 
 def pitch_json(p: Pitch, votes: int | None) -> dict:

@@ -16,7 +16,7 @@ def test_under_a_storm_flushes_start_on_deadlines_from_the_last_start():
 
 
 def test_a_long_broadcast_makes_the_cadence_coarser_up_to_a_limit():
-    took = 0.2  # a broadcast to thousands of phones, or a saturated worker
+    took = 0.2  # CPU seconds the last broadcasts took: thousands of phones
     due = next_flush(last_start=10.0, interval=0.25, now=10.2, took=took)
     assert due == 10.0 + took / FLUSH_SHARE  # broadcasting takes at most FLUSH_SHARE of the time
     assert due - 10.0 > 0.25
