@@ -186,7 +186,7 @@ def test_keyboard_pick_then_place_with_focus_following(live_server, live_db, new
     expect(fac.locator(f'td[data-cell="{target}"] .gc-session')).to_contain_text("Kubernetes", timeout=3000)
     expect(place_buttons).to_have_count(0)
     # focus stays in the cell the pitch went to, so keyboard users keep their place
-    fac.wait_for_function(f"document.activeElement.closest('[data-cell]')?.dataset.cell === '{target}'")
+    fac.wait_for_function("cell => document.activeElement.closest('[data-cell]')?.dataset.cell === cell", arg=target)
 
     # swap by keyboard: pick the other pitch, place it on the occupied cell
     fac.get_by_role("button", name="Pick: Podcasting").click()
