@@ -15,7 +15,7 @@ import secrets
 import time
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from barcamp.core.database import transaction
@@ -55,31 +55,43 @@ def current_attendee(event: Event, create: bool = False) -> Attendee | None:
     if attendee is not None and attendee.event_id != event.id:
         attendee = None
     if attendee is None and create:
-        attendee = db.session.get(Attendee, _attendee_for(event.id, _browser_key(event.id)))
+        attendee = db.session.get(Attendee, attendee_for(event.id, browser_key(event.id)))
         session["att"] = {**ids, str(event.id): attendee.id}
     cache[event.id] = attendee
     return attendee
 
 
-def _browser_key(event_id: int) -> str:
+def remember_attendee(event_id: int, attendee_id: int) -> None:
+    """Keep in this browser's cookie the attendee a write (``attendee_for``) made or found."""
+    session["att"] = {**session.get("att", {}), str(event_id): attendee_id}
+    g.setdefault("attendees", {}).pop(event_id, None)
+
+
+def browser_key(event_id: int) -> str:
+    """What finds this browser's attendee row in an event (an HMAC: the row never holds the browser id)."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"attendee {event_id} {browser_id()}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+_FIND_ATTENDEE = select(Attendee.id).where(Attendee.event_id == bindparam("e"), Attendee.browser_key == bindparam("k"))
+_MAKE_ATTENDEE = insert(Attendee).returning(Attendee.id)
+
+
 @transaction
-def _attendee_for(event_id: int, browser_key: str) -> int:
-    """The attendee row of this browser in an event, made if there is none (once, also when asked at once)."""
-    find = select(Attendee.id).where(Attendee.event_id == event_id, Attendee.browser_key == browser_key)
-    found = db.session.scalar(find)
+def attendee_for(event_id: int, key: str) -> int:
+    """The attendee row of this browser in an event, made if there is none (once, also when asked at once).
+
+    Joins the caller's write, so a vote can make its voter in the same transaction.
+    """
+    ids = {"e": event_id, "k": key}
+    found = db.session.scalar(_FIND_ATTENDEE, ids)
     if found is not None:
         return found
     try:
         with db.session.begin_nested():
-            attendee = Attendee(event_id=event_id, browser_key=browser_key)
-            db.session.add(attendee)
-        return attendee.id
+            return db.session.scalar(_MAKE_ATTENDEE, {"event_id": event_id, "browser_key": key})
     except IntegrityError:  # the same browser's other request made it a moment ago
-        return db.session.scalar(find)
+        return db.session.scalar(_FIND_ATTENDEE, ids)
 
 
 def init_app(app) -> None:
@@ -108,25 +120,52 @@ def grant_facilitator(event: Event, key: str) -> bool:
     return True
 
 
-def is_facilitator(event: Event) -> bool:
-    """True if this browser holds a live facilitator link of ``event``."""
+def is_facilitator(event: Event | int) -> bool:
+    """True if this browser holds a live facilitator link of ``event`` (or the event of that id)."""
+    event_id = event if isinstance(event, int) else event.id
     cache = g.setdefault("facilitator", {})
-    if event.id not in cache:
-        link_id = session.get("fac", {}).get(str(event.id))
+    if event_id not in cache:
+        link_id = session.get("fac", {}).get(str(event_id))
         link = db.session.get(FacilitatorLink, link_id) if link_id else None
-        cache[event.id] = bool(link and link.event_id == event.id and link.revoked_at is None)
-    return cache[event.id]
+        cache[event_id] = bool(link and link.event_id == event_id and link.revoked_at is None)
+    return cache[event_id]
 
 
 _EVENT_ID = select(Event.id).where(Event.slug == bindparam("slug"))
 
 
+# slug -> id, kept by this process (per app) for the vote path. A slug never changes; an event
+# that is deleted leaves a stale entry, which the vote finds out (its write matches no row) and
+# drops with ``forget_event_id`` before it looks again.
+def _event_ids() -> dict[str, int]:
+    return current_app.extensions.setdefault("barcamp.event_ids", {})
+
+
+def event_id_of(slug: str) -> int | None:
+    """Just the id of the event with ``slug`` (a vote and a socket's join need no more), or None."""
+    known = _event_ids()
+    event_id = known.get(slug)
+    if event_id is None:
+        event_id = db.session.scalar(_EVENT_ID, {"slug": slug})
+        if event_id is None:
+            return None
+        if len(known) > 10_000:
+            known.clear()
+        known[slug] = event_id
+    return event_id
+
+
 def event_id_or_404(slug: str) -> int:
-    """Just the id of the event with ``slug`` (the vote path needs no more), or a 404."""
-    event_id = db.session.scalar(_EVENT_ID, {"slug": slug})
+    """The id of the event with ``slug``, or a 404 page."""
+    event_id = event_id_of(slug)
     if event_id is None:
         abort(404)
     return event_id
+
+
+def forget_event_id(slug: str) -> None:
+    """Drop a remembered slug -> id (the event may have been deleted)."""
+    _event_ids().pop(slug, None)
 
 
 def current_attendee_id(event_id: int) -> int | None:

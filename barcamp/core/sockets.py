@@ -13,8 +13,8 @@ from flask_socketio import join_room
 from sqlalchemy import bindparam, select
 
 from barcamp.core.extensions import db, socketio
-from barcamp.core.identity import current_attendee_id, is_facilitator
-from barcamp.core.models import Attendee, Event
+from barcamp.core.identity import current_attendee_id, event_id_of, is_facilitator
+from barcamp.core.models import Attendee
 from barcamp.core.realtime import personal_room, room, topic_of
 
 _OWN = select(Attendee.id).where(Attendee.id == bindparam("a"), Attendee.event_id == bindparam("e"))
@@ -27,19 +27,19 @@ def on_connect(auth=None):
     slug = request.args.get("event", "")
     if "\x00" in slug or len(slug) > 80:  # no such slug; PostgreSQL would refuse the NUL
         return False
-    event = db.session.scalar(select(Event).where(Event.slug == slug)) if slug else None
-    if event is None:
+    event_id = event_id_of(slug) if slug else None
+    if event_id is None:
         return False
-    join_room(room(event.id))
+    join_room(room(event_id))
     # The page names what it shows (its live partials and tallies); join those topics' rooms.
     wanted = request.args.get("topics", "")[:500].split(",")
     for topic in {topic_of(name) for name in wanted} - {None}:
-        join_room(room(event.id, topic=topic))
-    if is_facilitator(event):
-        join_room(room(event.id, facilitators=True))
-    attendee_id = current_attendee_id(event.id)  # the cookie's claim, checked against the event
-    if attendee_id and db.session.scalar(_OWN, {"a": attendee_id, "e": event.id}):
-        join_room(personal_room(event.id, attendee_id))
+        join_room(room(event_id, topic=topic))
+    if is_facilitator(event_id):
+        join_room(room(event_id, facilitators=True))
+    attendee_id = current_attendee_id(event_id)  # the cookie's claim, checked against the event
+    if attendee_id and db.session.scalar(_OWN, {"a": attendee_id, "e": event_id}):
+        join_room(personal_room(event_id, attendee_id))
     db.session.remove()
     return True
 

@@ -23,11 +23,15 @@ from barcamp.core.errors import DomainError, wants_json
 from barcamp.core.extensions import db
 from barcamp.core.forms import Form
 from barcamp.core.identity import (
+    attendee_for,
+    browser_key,
     current_attendee,
     current_attendee_id,
     event_id_or_404,
     event_or_404,
     facilitator_required,
+    forget_event_id,
+    remember_attendee,
 )
 from barcamp.core.models import Attendee, Event, utcnow
 from barcamp.core.ratelimits import fresh_votes, limiter
@@ -161,6 +165,26 @@ def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteRe
     return VoteResult(on, left(used))
 
 
+_PITCH_OF = (
+    select(Pitch.id)
+    .join(Event, Event.id == Pitch.event_id)
+    .where(Pitch.id == bindparam("p"), Event.id == bindparam("e"), Event.slug == bindparam("s"))
+)
+
+
+@transaction
+def first_vote(event_id: int, slug: str, key: str, pitch_id: int, on: bool) -> tuple[int, VoteResult] | None:
+    """A browser's first vote in an event: the write that makes (or finds) its attendee row casts it.
+
+    Returns (attendee id, result), or None if the pitch is not the event's. A vote a rule refuses
+    makes no row either: the whole write rolls back.
+    """
+    if db.session.scalar(_PITCH_OF, {"p": pitch_id, "e": event_id, "s": slug}) is None:
+        return None
+    attendee_id = attendee_for(event_id, key)
+    return attendee_id, set_vote(event_id, attendee_id, pitch_id, on)
+
+
 @transaction
 def update_voting(event: Event, voting_open: bool, budget: int | None, blind: bool) -> None:
     """Open or close voting, set the vote budget, switch blind mode."""
@@ -184,6 +208,18 @@ class VotingForm(Form):
     blind_voting = BooleanField(_l("Blind voting: hide tallies from attendees until voting closes"))
 
 
+def _cast(event_id: int, slug: str, pitch_id: int, on: bool) -> VoteResult | None:
+    """This browser's vote: by the attendee its cookie names, else as its first vote in the event."""
+    attendee_id = current_attendee_id(event_id)
+    result = set_vote(event_id, attendee_id, pitch_id, on) if attendee_id else None
+    if result is None:  # a new browser, a stale cookie, or a pitch that is not the event's
+        first = first_vote(event_id, slug, browser_key(event_id), pitch_id, on)
+        if first is not None:
+            attendee_id, result = first
+            remember_attendee(event_id, attendee_id)
+    return result
+
+
 @bp.post("/e/<slug>/pitches/<int:pitch_id>/vote")
 @limiter.limit("120/minute")
 @fresh_votes
@@ -192,13 +228,12 @@ def vote(slug, pitch_id):
     event_id = event_id_or_404(slug)
     on = request.form.get("on", "1") == "1"
     back = local_url(request.form.get("next"), url_for("events.home", slug=slug) + f"#pitch-{pitch_id}")
-    attendee_id = current_attendee_id(event_id)
     try:
-        result = set_vote(event_id, attendee_id, pitch_id, on) if attendee_id else None
-        if result is None and db.session.get(Pitch, pitch_id) is not None:
-            # A new browser (or a stale cookie): make its attendee, then vote.
-            attendee_id = current_attendee(db.session.get(Event, event_id), create=True).id
-            result = set_vote(event_id, attendee_id, pitch_id, on)
+        result = _cast(event_id, slug, pitch_id, on)
+        if result is None:  # no such pitch, or the event this process remembers for the slug is gone
+            forget_event_id(slug)
+            if (fresh := event_id_or_404(slug)) != event_id:
+                result = _cast(fresh, slug, pitch_id, on)
     except DomainError as exc:
         if wants_json():
             return {"ok": False, "pitch_id": pitch_id, "error": str(exc.message), **exc.data}, exc.status

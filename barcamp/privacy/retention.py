@@ -14,8 +14,9 @@ import logging
 from sqlalchemy import delete, func, select
 
 from barcamp.core import zones
-from barcamp.core.database import transaction
+from barcamp.core.database import after_commit, transaction
 from barcamp.core.extensions import db
+from barcamp.core.identity import forget_event_id
 from barcamp.core.models import Day, Event, utcnow
 from barcamp.mixer.models import BuddyOffer, BuddyPair, BuddyRequest, MixRound
 from barcamp.questions.models import Question
@@ -27,7 +28,10 @@ log = logging.getLogger(__name__)
 @transaction
 def delete_event(event: Event) -> None:
     """Delete an event and everything in it (the database cascades to every table)."""
+    slug = event.slug
     db.session.execute(delete(Event).where(Event.id == event.id))
+    # SQLite may give the id to the next event: this process must not take the slug to it.
+    after_commit(lambda: forget_event_id(slug))
 
 
 def event_end(event: Event, last_day: dt.date | None = None) -> dt.datetime:

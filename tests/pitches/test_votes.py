@@ -268,3 +268,75 @@ def test_coalescing_on_live_server_sends_few_broadcasts_and_final_tally_matches(
     # TALLY_INTERVAL is 0.25 s on the live server: 60 votes give a handful of broadcasts, not 60.
     assert len(tallies) <= elapsed / 0.25 + 3
     assert len(tallies) < 60
+
+
+def attendees(app, slug):
+    from barcamp.models import Attendee
+
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count(Attendee.id)).join(Event, Event.id == Attendee.event_id).where(Event.slug == slug)
+        )
+
+
+def test_a_first_vote_makes_its_voter_in_the_same_write_and_a_refused_one_makes_none(app, make_client, facilitator):
+    fac, slug = facilitator
+    [pid] = make_pitches(app, slug, 1)
+    settings(fac, slug, open=False)
+    phone = make_client()
+    phone.get(f"/e/{slug}")
+    assert vote(phone, slug, pid).status_code == 409
+    assert attendees(app, slug) == 0  # looking and a refused tap leave no row
+
+    settings(fac, slug, open=True)
+    assert vote(phone, slug, pid).get_json()["voted"] is True
+    assert vote(phone, slug, pid, on=False).get_json()["voted"] is False  # by the attendee its cookie now names
+    assert vote(phone, slug, pid).get_json()["voted"] is True
+    assert attendees(app, slug) == 1 and db_votes(app, pid) == 1
+    assert phone.get(f"/e/{slug}/votes/mine").get_json()["voted"] == [pid]
+
+    # A cookie that lost its attendee id (but kept its browser id) finds the same row again.
+    with phone.session_transaction() as sess:
+        sess["att"] = {}
+    assert vote(phone, slug, pid, on=False).get_json()["voted"] is False
+    assert attendees(app, slug) == 1 and db_votes(app, pid) == 0
+
+
+def test_a_vote_on_another_events_pitch_is_a_404_and_makes_no_voter(app, make_client, event_factory):
+    slug, _ = event_factory("Here Camp")
+    other, _ = event_factory("There Camp")
+    [theirs] = make_pitches(app, other, 1)
+    phone = make_client()
+    phone.get(f"/e/{slug}")
+    r = vote(phone, slug, theirs)
+    assert r.status_code == 404 and r.get_json()["error"] == "This pitch does not exist."
+    assert attendees(app, slug) == 0 and attendees(app, other) == 0 and db_votes(app, theirs) == 0
+
+
+def test_votes_follow_an_event_deleted_and_made_again_under_the_same_slug(app, make_client, event_factory):
+    """The vote path remembers slug -> id; a deleted event's slug must not vote into nothing (or elsewhere)."""
+    from sqlalchemy import delete as sa_delete
+
+    from barcamp.privacy.retention import delete_event
+
+    slug, _ = event_factory("Again Camp")
+    [old_pid] = make_pitches(app, slug, 1)
+    phone = make_client()
+    phone.get(f"/e/{slug}")
+    assert vote(phone, slug, old_pid).status_code == 200  # the process now knows the slug's id
+    event_factory("Between Camp")  # so the new event gets a new id
+    with app.app_context():  # deleted as another process would: this one still remembers the old id
+        db.session.execute(sa_delete(Event).where(Event.slug == slug))
+        db.session.commit()
+    again, _ = event_factory("Again Camp")
+    assert again == slug
+    [new_pid] = make_pitches(app, slug, 1)
+    assert vote(phone, slug, new_pid).get_json()["voted"] is True  # the old cookie's attendee id is of the gone event
+    fresh = make_client()
+    fresh.get(f"/e/{slug}")
+    assert vote(fresh, slug, new_pid).get_json()["voted"] is True
+    assert db_votes(app, new_pid) == 2 and attendees(app, slug) == 2
+
+    with app.app_context():
+        delete_event(db.session.scalar(select(Event).where(Event.slug == slug)))
+    assert vote(phone, slug, new_pid).status_code == 404
