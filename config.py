@@ -62,6 +62,9 @@ class Config:
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
     # Allowed Socket.IO origins; empty means "same origin only" (engineio's default).
     SOCKETIO_ORIGINS = [o for o in os.environ.get("SOCKETIO_ORIGINS", "").split(",") if o]
+    # Seconds a brand-new phone's attendee home may be shared with the phones arriving after it,
+    # while nothing in the event changes (core/pagecache.py); 0 renders every page.
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "2"))
     # Seconds between coalesced tally broadcasts per event.
     TALLY_INTERVAL = float(os.environ.get("TALLY_INTERVAL", "0.25"))
     # Seconds in which deleting a question or tip, or leaving the tips board, can be taken back.

@@ -48,6 +48,18 @@ _counters: dict[str, Callable[[int], tuple[dict | None, dict]]] = {}
 _dirty: dict[tuple[int, str], float] = {}
 _loop_started = False
 _wake = None  # the loop's event: set by a change while the loop waits for one
+# event id -> how many changes and tallies this process has announced for it (see ``version``)
+_versions: dict[int, int] = {}
+
+
+def version(event_id: int) -> int:
+    """A number that moves whenever this process announces anything of the event: whatever was
+    rendered under an older one may be out of date (``pagecache``)."""
+    return _versions.get(event_id, 0)
+
+
+def _moved(event_id: int) -> None:
+    _versions[event_id] = _versions.get(event_id, 0) + 1
 
 
 # Things only some pages show (the question wall, the tips board) go to a topic room
@@ -89,6 +101,7 @@ def changed(event_id: int, what: str, facilitators_only: bool = False, **data) -
     target = room(event_id, facilitators_only, topic_of(what))
 
     def emit():
+        _moved(event_id)
         # ``at`` lets pages ask for a render made after this change (see partials).
         socketio.emit("changed", {"what": what, "at": round(time.time(), 3), **data}, to=target)
 
@@ -124,6 +137,7 @@ def tally(event_id: int, kind: str) -> None:
     """
 
     def mark():
+        _moved(event_id)
         _dirty.setdefault((event_id, kind), time.monotonic())
         _ensure_loop()
         if _wake is not None:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from barcamp.core import screens
+from barcamp.core import pagecache, screens
 from barcamp.core.enums import languages
 from barcamp.core.errors import wants_json
 from barcamp.core.extensions import db
@@ -98,12 +98,13 @@ def home(slug):
     show_guide = not session.get("guide_seen")
     if show_guide:  # only then: a page that sets no cookie is one a phone may keep offline
         session["guide_seen"] = True
-    return render_template(
-        "events/home.html",
-        attendee=attendee,
-        show_guide=show_guide,
-        **{"event": event, **screens.context_for("home", event, attendee)},
-    )
+
+    def render():
+        context = {"event": event, **screens.context_for("home", event, attendee)}
+        return render_template("events/home.html", attendee=attendee, show_guide=show_guide, **context)
+
+    # A hall scanning the QR code at once: the brand-new phones share one rendering.
+    return pagecache.page(event, "home", render) if pagecache.enabled() else render()
 
 
 @bp.get("/e/<slug>/guide")
