@@ -105,6 +105,13 @@ def transaction(fn):
     return wrapper
 
 
+def core(statement, params: dict | None = None):
+    """Run a prepared Core statement on the session's connection, in its transaction, without the
+    ORM's execution layer (compile state, loader criteria, ``do_orm_execute`` hooks): for the hot
+    paths (a vote), on tables with no soft-deleted rows to hide (``undo``)."""
+    return db.session.connection().execute(statement, params or {})
+
+
 def count(entity, *where) -> int:
     """How many rows of ``entity`` match ``where`` (the recap's figures)."""
     return db.session.scalar(select(func.count()).select_from(entity).where(*where)) or 0

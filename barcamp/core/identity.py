@@ -18,7 +18,7 @@ from flask import abort, current_app, g, request, session
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from barcamp.core.database import transaction
+from barcamp.core.database import core, transaction
 from barcamp.core.extensions import db
 from barcamp.core.models import Attendee, Event, FacilitatorLink
 
@@ -84,14 +84,14 @@ def attendee_for(event_id: int, key: str) -> int:
     Joins the caller's write, so a vote can make its voter in the same transaction.
     """
     ids = {"e": event_id, "k": key}
-    found = db.session.scalar(_FIND_ATTENDEE, ids)
+    found = core(_FIND_ATTENDEE, ids).scalar()
     if found is not None:
         return found
     try:
         with db.session.begin_nested():
-            return db.session.scalar(_MAKE_ATTENDEE, {"event_id": event_id, "browser_key": key})
+            return core(_MAKE_ATTENDEE, {"event_id": event_id, "browser_key": key}).scalar()
     except IntegrityError:  # the same browser's other request made it a moment ago
-        return db.session.scalar(_FIND_ATTENDEE, ids)
+        return core(_FIND_ATTENDEE, ids).scalar()
 
 
 def init_app(app) -> None:
@@ -146,7 +146,7 @@ def event_id_of(slug: str) -> int | None:
     known = _event_ids()
     event_id = known.get(slug)
     if event_id is None:
-        event_id = db.session.scalar(_EVENT_ID, {"slug": slug})
+        event_id = core(_EVENT_ID, {"slug": slug}).scalar()
         if event_id is None:
             return None
         if len(known) > 10_000:

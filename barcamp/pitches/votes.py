@@ -18,7 +18,7 @@ from wtforms import BooleanField, IntegerField
 from wtforms.validators import Optional
 
 from barcamp.core import metrics, realtime, rules
-from barcamp.core.database import after_commit, transaction
+from barcamp.core.database import after_commit, core, transaction
 from barcamp.core.errors import DomainError, wants_json
 from barcamp.core.extensions import db
 from barcamp.core.forms import Form
@@ -136,13 +136,13 @@ def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteRe
     raises DomainError (409, with ``voted`` and ``votes_left``) when a rule refuses the vote.
     """
     ids = {"e": event_id, "a": attendee_id, "p": pitch_id}
-    if db.session.scalar(_LOCK_ATTENDEE, ids) is None:
+    if core(_LOCK_ATTENDEE, ids).scalar() is None:
         return None
-    row = db.session.execute(_STATE, ids).one_or_none()
+    row = core(_STATE, ids).one_or_none()
     if row is None:
         return None
     voting_open, budget, status, existing = row
-    used = db.session.scalar(_USED, ids) if budget is not None else 0  # only a budget needs the others
+    used = core(_USED, ids).scalar() if budget is not None else 0  # only a budget needs the others
 
     def left(n: int) -> int | None:
         return None if budget is None else max(0, budget - n)
@@ -155,11 +155,11 @@ def set_vote(event_id: int, attendee_id: int, pitch_id: int, on: bool) -> VoteRe
         if budget is not None and used >= budget:
             message = _("You have used all %(n)s of your votes. Take one back to vote here.", n=budget)
             raise DomainError(message, 409, voted=False, votes_left=0)
-        db.session.execute(_INSERT, {"pitch_id": pitch_id, "attendee_id": attendee_id, "created_at": utcnow()})
+        core(_INSERT, {"pitch_id": pitch_id, "attendee_id": attendee_id, "created_at": utcnow()})
         used += 1
         _counted(event_id)
     elif not on and existing is not None:
-        db.session.execute(_DELETE, {"v": existing})
+        core(_DELETE, {"v": existing})
         used -= 1
         _counted(event_id)
     return VoteResult(on, left(used))
@@ -179,7 +179,7 @@ def first_vote(event_id: int, slug: str, key: str, pitch_id: int, on: bool) -> t
     Returns (attendee id, result), or None if the pitch is not the event's. A vote a rule refuses
     makes no row either: the whole write rolls back.
     """
-    if db.session.scalar(_PITCH_OF, {"p": pitch_id, "e": event_id, "s": slug}) is None:
+    if core(_PITCH_OF, {"p": pitch_id, "e": event_id, "s": slug}).scalar() is None:
         return None
     attendee_id = attendee_for(event_id, key)
     return attendee_id, set_vote(event_id, attendee_id, pitch_id, on)
